@@ -1,0 +1,37 @@
+/** The `retrovisor` command line. */
+import { Command, CommanderError } from 'commander';
+import { ElfError } from '../elf/elf-file.js';
+import { LoadError } from '../machine/loader.js';
+import { registerDtb } from './dtb-command.js';
+import { registerRun } from './run-command.js';
+import { ExitCode, UserError } from './user-error.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('retrovisor')
+    .description('A deterministic RISC-V (RV32IMAC) virtual machine: run, record, replay and debug guests.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerRun(program);
+  registerDtb(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : ExitCode.UsageError;
+    if (e instanceof UserError || e instanceof ElfError || e instanceof LoadError) {
+      process.stderr.write(`retrovisor: ${e.message}\n`);
+      return ExitCode.UsageError;
+    }
+    process.stderr.write(`retrovisor: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);
+    return ExitCode.InternalError;
+  }
+}

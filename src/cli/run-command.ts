@@ -1,0 +1,86 @@
+/** `retrovisor run`: run a program live, with the guest console on stdout/stdin. */
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { ElfFile } from '../elf/elf-file.js';
+import { ConsoleInput } from '../host/console-input.js';
+import { LiveHost } from '../host/live-host.js';
+import { GuestVm } from '../vm/guest-vm.js';
+import { ExitCode, UserError, parseCount, parseSize } from './user-error.js';
+import { driveLive, type RunSummary } from './drive.js';
+
+export interface RunOptions {
+  readonly memory: string;
+  readonly maxInsns?: string;
+  readonly semihostRoot?: string;
+  readonly trace?: string;
+  readonly stats?: boolean;
+}
+
+/** Reads and parses a guest ELF, turning file problems into one-line errors. */
+export function readElf(file: string): ElfFile {
+  let bytes: Uint8Array;
+  try {
+    if (statSync(file).isDirectory()) throw new UserError(`${file} is a directory, not a program`);
+    bytes = readFileSync(file);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') throw new UserError(`${file}: no such file`);
+    if (code === 'EACCES') throw new UserError(`${file}: permission denied`);
+    throw new UserError(`${file}: cannot read (${(e as Error).message})`);
+  }
+  return new ElfFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file);
+}
+
+export function semihostRootOf(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  try {
+    if (!statSync(dir).isDirectory()) throw new UserError(`--semihost-root ${dir} is not a directory`);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`--semihost-root ${dir}: no such directory`);
+  }
+  return path.resolve(dir);
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run a RISC-V program live, guest console on stdout/stdin (Ctrl-A X quits on a terminal)')
+    .argument('<program>', 'guest ELF (RV32, linked for RAM at 0x80000000)')
+    .argument('[args...]', 'guest arguments (after --), returned by semihosting GET_CMDLINE')
+    .option('-m, --memory <size>', 'guest RAM size', '128M')
+    .option('--max-insns <n>', 'stop after this many instructions (exit code 124)')
+    .option('--semihost-root <dir>', 'directory the guest may use host files in (semihosting); none by default')
+    .option('--trace <file>', 'write every executed instruction to a file (slow)')
+    .option('--stats', 'print instructions, time and MIPS to stderr at the end')
+    .action(async (file: string, args: string[], opts: RunOptions) => {
+      const code = await runProgram(file, args, opts);
+      process.exitCode = code;
+    });
+}
+
+/** Runs `file` live; returns the process exit code. */
+export async function runProgram(file: string, args: readonly string[], opts: RunOptions): Promise<number> {
+  const elf = readElf(file);
+  const memory = parseSize(opts.memory, '--memory');
+  const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
+  const semihostRoot = semihostRootOf(opts.semihostRoot);
+  let quit = false;
+  const consoleInput = new ConsoleInput(process.stdin, () => { quit = true; });
+  const host = new LiveHost({ semihostRoot, commandLine: [file, ...args].join(' '), console: consoleInput });
+  try {
+    const vm = new GuestVm({ elf, memory }, host);
+    const summary: RunSummary = await driveLive(vm, { maxInsns, trace: opts.trace, shouldQuit: () => quit });
+    if (opts.stats === true) {
+      const mips = summary.seconds > 0 ? summary.icount / summary.seconds / 1e6 : 0;
+      process.stderr.write(`retrovisor: ${summary.icount} instructions in ${summary.seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`);
+    }
+    return summary.exitCode;
+  } finally {
+    host.close();
+  }
+}
+
+export { ExitCode };

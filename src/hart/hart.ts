@@ -1,0 +1,1098 @@
+/**
+ * One RV32IMAC hart with M, S and U modes and Sv32 (Privileged spec 1.12).
+ *
+ * The architectural state is plain typed data (`x`, `csr` and a few numbers),
+ * so a checkpoint is a copy. Everything else here (software TLBs, decoded
+ * instruction pages) is a cache rebuilt from that state.
+ *
+ * The hart decides nothing about the world outside it: `run` returns a VmExit
+ * for ecall, ebreak, wfi and CSRs whose value comes from the host, and the
+ * caller (the monitor) decides what they mean.
+ *
+ * Time is `icount`, the number of steps taken: a step is an instruction that
+ * retired or a trap that was taken (exception or interrupt). Traps are steps so
+ * that every state a debugger can stop in has its own icount. `instret` counts
+ * only retired instructions (icount - traps).
+ */
+import { decode, isFullLength } from '../isa/decoder.js';
+import { Csr } from '../isa/csr.js';
+import { AmoOp, CsrOp, INSTRUCTIONS } from '../isa/instructions.js';
+import { BusError, type AccessSize, type PhysicalMemory } from '../memory/physical-memory.js';
+import { PAGE_SHIFT, PageFlag, type Ram } from '../memory/ram.js';
+import {
+  ALL_INTERRUPTS, DELEGABLE_EXCEPTIONS, DELEGABLE_INTERRUPTS, MIP_WRITABLE, MISA_VALUE, MSTATUS_WRITABLE,
+  MSecCfg, MStatus, Mip, Misa, Pte, SSTATUS_MASK,
+} from './csr-bits.js';
+import { buildRunLoop } from './interpreter.js';
+import { DECODED_PAGE_WORDS, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
+import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
+
+/** Slots of the CSR storage array. Not CSR numbers: many CSRs are views of these. */
+export const enum Slot {
+  mstatus,
+  misa,
+  medeleg,
+  mideleg,
+  mie,
+  /** mip bits written by software (SSIP, STIP, SEIP). */
+  mipSoftware,
+  /** mip bits driven by devices (MSIP, MTIP, MEIP, SEIP). */
+  mipLines,
+  mtvec,
+  mcounteren,
+  mscratch,
+  mepc,
+  mcause,
+  mtval,
+  stvec,
+  scounteren,
+  sscratch,
+  sepc,
+  scause,
+  stval,
+  satp,
+  mcountinhibit,
+  menvcfg,
+  menvcfgh,
+  senvcfg,
+  mseccfg,
+  /** 64-bit counter bases: value = icount + base while counting, = base while inhibited. */
+  cycleBaseLo,
+  cycleBaseHi,
+  instretBaseLo,
+  instretBaseHi,
+  pmpcfg0,
+  pmpaddr0 = pmpcfg0 + 4,
+  Count = pmpaddr0 + 16,
+}
+
+const enum Access {
+  Fetch,
+  Load,
+  Store,
+}
+
+/** Load kinds passed to loadSlow by the generated loop. */
+export const enum LoadKind {
+  B,
+  BU,
+  H,
+  HU,
+  W,
+}
+
+
+/** The architectural state of a hart, as saved in checkpoints. */
+export interface HartSnapshot {
+  readonly version: 1;
+  readonly x: Int32Array;
+  readonly csr: Int32Array;
+  readonly pc: number;
+  readonly priv: Priv;
+  readonly icount: number;
+  readonly traps: number;
+  readonly reservation: number;
+  readonly lastTrapTarget: number;
+  readonly lastTrapStep: number;
+}
+
+/** What the hart reports about a trap whose handler cannot start (VmExit.FatalTrap). */
+export interface FatalTrap {
+  /** The trap that led to the unusable handler. */
+  readonly cause: number;
+  readonly epc: number;
+  readonly tval: number;
+  readonly icount: number;
+  /** Where the handler was supposed to be. */
+  readonly vector: number;
+}
+
+/** A Zicsr instruction waiting for the monitor to supply a host-provided CSR value. */
+export interface HostCsrRequest {
+  readonly csr: number;
+  readonly rd: number;
+}
+
+export interface HartOptions {
+  readonly hartId?: number;
+}
+
+type RunLoop = (this: Hart, budgetEnd: number) => VmExit;
+const RUN_LOOP: RunLoop = buildRunLoop();
+
+export class Hart {
+  // ---- architectural state (saved in checkpoints) ----
+  /** x0..x31, plus x[32]: a sink that writes to x0 are decoded into. */
+  readonly x = new Int32Array(33);
+  readonly csr = new Int32Array(Slot.Count);
+  pc = 0;
+  priv: Priv = Priv.M;
+  icount = 0;
+  /** Traps taken so far; instret = icount - traps. */
+  traps = 0;
+  /** Physical address of the LR reservation, or -1. */
+  reservation = -1;
+  private lastTrapTarget = -1;
+  private lastTrapStep = -1;
+
+  // ---- caches and run control (rebuilt from the state) ----
+  /** The generated loop runs while icount < stopAt; requestAttention() sets it to -1. */
+  stopAt = 0;
+  /** Trap exits for debuggers: run() returns VmExit.Trap after each trap is taken. */
+  reportTraps = false;
+  private returnRequested = false;
+  /** TLB tags: vpn | (context << 20); -1 is empty. Deltas turn a virtual address into a RAM offset. */
+  readonly ltag = new Int32Array(TLB_SIZE).fill(-1);
+  readonly ldelta = new Int32Array(TLB_SIZE);
+  readonly stag = new Int32Array(TLB_SIZE).fill(-1);
+  readonly sdelta = new Int32Array(TLB_SIZE);
+  private readonly ftag = new Int32Array(TLB_SIZE).fill(-1);
+  private readonly fpage = new Int32Array(TLB_SIZE);
+  /** Translation context of data accesses, pre-shifted into TLB tag position. */
+  dataCtx = 0;
+  /** 2 while C is disabled (jump targets must be 4-byte aligned), else 0. */
+  ialignMask = 0;
+  /** Decoded RAM pages, by RAM page number. */
+  private decodedPages: (Int32Array | undefined)[];
+  private readonly decodedRom = new Map<number, Int32Array>();
+  private fetchBytes: Uint8Array = new Uint8Array(0);
+  private fetchOffset = 0;
+  /** Immediate of the instruction decodeAt just decoded. */
+  decodedImm = 0;
+  /** Pending exception, set by raise() before throwing TRAP_SIGNAL. */
+  private trapCause = 0;
+  private trapTval = 0;
+  /** Set when run() returns VmExit.FatalTrap. */
+  fatalTrap: FatalTrap | undefined;
+  /** Set when run() returns VmExit.HostCsr. */
+  hostCsr: HostCsrRequest | undefined;
+
+  readonly ram: Ram;
+  readonly hartId: number;
+
+  constructor(readonly memory: PhysicalMemory, options: HartOptions = {}) {
+    this.ram = memory.ram;
+    this.hartId = options.hartId ?? 0;
+    this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
+    this.ram.onPageWrite((page) => this.invalidateCodePage(page));
+    this.ram.watches.flushListener = () => {
+      this.flushTlb();
+      this.requestAttention();
+    };
+    this.reset(0);
+  }
+
+  /** Resets to the power-on state (Privileged spec 3.4) and starts at `pc`. */
+  reset(pc: number): void {
+    this.x.fill(0);
+    this.csr.fill(0);
+    this.csr[Slot.misa] = MISA_VALUE;
+    this.pc = pc | 0;
+    this.priv = Priv.M;
+    this.icount = 0;
+    this.traps = 0;
+    this.reservation = -1;
+    this.lastTrapTarget = -1;
+    this.lastTrapStep = -1;
+    this.fatalTrap = undefined;
+    this.hostCsr = undefined;
+    this.returnRequested = false;
+    this.flushDecoded();
+    this.stateChanged();
+  }
+
+  // ---------------------------------------------------------------- running
+
+  /** Runs until icount reaches `budgetEnd` or a VM exit; returns why it stopped. */
+  run(budgetEnd: number): VmExit {
+    return RUN_LOOP.call(this, budgetEnd);
+  }
+
+  /** Makes the running loop stop at the next instruction boundary to re-check interrupts and halts. */
+  requestAttention(): void {
+    this.stopAt = -1;
+  }
+
+  /** Asks run() to return VmExit.Requested at the next instruction boundary. */
+  requestReturn(): void {
+    this.returnRequested = true;
+    this.stopAt = -1;
+  }
+
+  /**
+   * Called by the run loop at an instruction boundary after attention was
+   * requested: returns a VmExit, 0 to carry on, or -1 after taking an interrupt.
+   */
+  boundary(budgetEnd: number): number {
+    this.stopAt = budgetEnd;
+    if (this.returnRequested) {
+      this.returnRequested = false;
+      return VmExit.Requested;
+    }
+    const irq = this.pendingInterrupt();
+    if (irq < 0) return 0;
+    this.enterTrap((INTERRUPT_BIT | irq) | 0, 0, this.pc, true);
+    return this.reportTraps ? VmExit.Trap : -1;
+  }
+
+  /** Retires the instruction at pc after the monitor emulated it (ecall, semihosting, wfi). */
+  retire(length = 4): void {
+    this.pc = (this.pc + length) | 0;
+    this.icount++;
+  }
+
+  /** Delivers an exception for the instruction at pc (the monitor decided the guest should see it). */
+  trapInstruction(cause: Exception, tval = 0): void {
+    this.enterTrap(cause, tval, this.pc, false);
+  }
+
+  /** Completes a VmExit.HostCsr with the value the monitor supplies, and retires the instruction. */
+  completeHostCsr(value: number): void {
+    const req = this.hostCsr;
+    if (req === undefined) throw new Error('no host CSR access is pending');
+    this.hostCsr = undefined;
+    this.x[req.rd] = value;
+    this.x[0] = 0;
+    this.retire(4);
+  }
+
+  /** Whether an interrupt is pending and enabled in mie, regardless of global enables (what wakes wfi). */
+  wfiWakeup(): boolean {
+    return ((this.csr[Slot.mipSoftware]! | this.csr[Slot.mipLines]!) & this.csr[Slot.mie]!) !== 0;
+  }
+
+  /** Drives a device interrupt line into mip (MSIP, MTIP, MEIP, SEIP). */
+  setInterruptLine(bit: Mip, level: boolean): void {
+    const old = this.csr[Slot.mipLines]!;
+    const next = level ? old | bit : old & ~bit;
+    if (next === old) return;
+    this.csr[Slot.mipLines] = next;
+    this.requestAttention();
+  }
+
+  /** The highest-priority interrupt that is pending and enabled now, or -1 (Privileged spec 3.1.9). */
+  pendingInterrupt(): number {
+    const pending = (this.csr[Slot.mipSoftware]! | this.csr[Slot.mipLines]!) & this.csr[Slot.mie]!;
+    if (pending === 0) return -1;
+    const mideleg = this.csr[Slot.mideleg]!;
+    const mstatus = this.csr[Slot.mstatus]!;
+    const mEnabled = this.priv < Priv.M || (mstatus & MStatus.MIE) !== 0;
+    const machine = pending & ~mideleg;
+    if (machine !== 0 && mEnabled) return highestPriority(machine);
+    const sEnabled = this.priv < Priv.S || (this.priv === Priv.S && (mstatus & MStatus.SIE) !== 0);
+    const supervisor = pending & mideleg;
+    if (supervisor !== 0 && sEnabled) return highestPriority(supervisor);
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- traps
+
+  /** Records an exception for the current instruction and abandons it. */
+  raise(cause: Exception, tval: number): never {
+    this.trapCause = cause;
+    this.trapTval = tval | 0;
+    throw TRAP_SIGNAL;
+  }
+
+  /** Raises an illegal-instruction exception for the instruction at this.pc. */
+  illegalInstruction(bits?: number): never {
+    return this.raise(Exception.IllegalInstruction, bits ?? this.instructionBitsAt(this.pc));
+  }
+
+  /**
+   * Delivers the pending exception of the instruction at `pc` (called by the
+   * run loop's catch). Returns 0, or a VmExit when the trap is fatal or reported.
+   */
+  deliverException(pc: number, icount: number): number {
+    this.pc = pc;
+    this.icount = icount;
+    const cause = this.trapCause;
+    const vector = this.trapVector(cause, false);
+    // The first instruction of a handler faulted, and would fault again forever.
+    if (pc === this.lastTrapTarget && icount === this.lastTrapStep && vector === pc) {
+      this.fatalTrap = {
+        cause: this.csr[this.priv === Priv.M ? Slot.mcause : Slot.scause]!,
+        epc: this.csr[this.priv === Priv.M ? Slot.mepc : Slot.sepc]!,
+        tval: this.csr[this.priv === Priv.M ? Slot.mtval : Slot.stval]!,
+        icount: icount - 1,
+        vector: pc,
+      };
+      return VmExit.FatalTrap;
+    }
+    this.enterTrap(cause, this.trapTval, pc, false);
+    return this.reportTraps ? VmExit.Trap : 0;
+  }
+
+  /** Where a trap with this cause would go from the current privilege (Privileged spec 3.1.7). */
+  private trapVector(cause: number, interrupt: boolean): number {
+    const code = cause & 0x7fffffff;
+    const toS = this.delegated(code, interrupt);
+    const tvec = this.csr[toS ? Slot.stvec : Slot.mtvec]!;
+    const base = tvec & ~3;
+    return interrupt && (tvec & 3) === 1 ? (base + 4 * code) | 0 : base;
+  }
+
+  private delegated(code: number, interrupt: boolean): boolean {
+    if (this.priv === Priv.M) return false;
+    return ((this.csr[interrupt ? Slot.mideleg : Slot.medeleg]! >>> code) & 1) !== 0;
+  }
+
+  /** Takes a trap: one step of the timeline (Privileged spec 3.1.6.1, 3.1.7, 4.1.1). */
+  private enterTrap(cause: number, tval: number, epc: number, interrupt: boolean): void {
+    const code = cause & 0x7fffffff;
+    const vector = this.trapVector(cause, interrupt);
+    let ms = this.csr[Slot.mstatus]!;
+    if (this.delegated(code, interrupt)) {
+      this.csr[Slot.scause] = cause;
+      this.csr[Slot.sepc] = epc;
+      this.csr[Slot.stval] = tval;
+      ms = (ms & ~(MStatus.SPIE | MStatus.SIE | MStatus.SPP)) |
+        ((ms & MStatus.SIE) !== 0 ? MStatus.SPIE : 0) | (this.priv === Priv.S ? MStatus.SPP : 0);
+      this.priv = Priv.S;
+    } else {
+      this.csr[Slot.mcause] = cause;
+      this.csr[Slot.mepc] = epc;
+      this.csr[Slot.mtval] = tval;
+      ms = (ms & ~(MStatus.MPIE | MStatus.MIE | MStatus.MPP)) |
+        ((ms & MStatus.MIE) !== 0 ? MStatus.MPIE : 0) | (this.priv << MStatus.MPP_SHIFT);
+      this.priv = Priv.M;
+    }
+    this.csr[Slot.mstatus] = ms;
+    this.reservation = -1;
+    this.pc = vector;
+    this.icount++;
+    this.traps++;
+    this.lastTrapTarget = vector;
+    this.lastTrapStep = this.icount;
+    this.stateChanged();
+  }
+
+  /** mret (Privileged spec 3.3.2). Returns the new pc. */
+  mret(): number {
+    if (this.priv < Priv.M) this.illegalInstruction();
+    const ms = this.csr[Slot.mstatus]!;
+    const mpp = ((ms & MStatus.MPP) >>> MStatus.MPP_SHIFT) as Priv;
+    let next = (ms & ~(MStatus.MIE | MStatus.MPP)) | MStatus.MPIE | ((ms & MStatus.MPIE) !== 0 ? MStatus.MIE : 0);
+    if (mpp !== Priv.M) next &= ~MStatus.MPRV;
+    this.csr[Slot.mstatus] = next;
+    this.priv = mpp;
+    this.reservation = -1;
+    this.stateChanged();
+    return this.readEpc(Slot.mepc);
+  }
+
+  /** sret (Privileged spec 3.3.2, TSR in 3.1.6.5). Returns the new pc. */
+  sret(): number {
+    const ms = this.csr[Slot.mstatus]!;
+    if (this.priv < Priv.S || (this.priv === Priv.S && (ms & MStatus.TSR) !== 0)) this.illegalInstruction();
+    const spp = (ms & MStatus.SPP) !== 0 ? Priv.S : Priv.U;
+    this.csr[Slot.mstatus] = (ms & ~(MStatus.SIE | MStatus.SPP | MStatus.MPRV)) | MStatus.SPIE |
+      ((ms & MStatus.SPIE) !== 0 ? MStatus.SIE : 0);
+    this.priv = spp;
+    this.reservation = -1;
+    this.stateChanged();
+    return this.readEpc(Slot.sepc);
+  }
+
+  /** wfi is illegal in U-mode, and in S-mode when mstatus.TW is set (our time limit is zero). */
+  checkWfi(): void {
+    if (this.priv === Priv.U) this.illegalInstruction();
+    if (this.priv === Priv.S && (this.csr[Slot.mstatus]! & MStatus.TW) !== 0) this.illegalInstruction();
+  }
+
+  /** sfence.vma: flush every translation (Privileged spec 4.2.1; TVM in 3.1.6.5). */
+  sfenceVma(): void {
+    if (this.priv === Priv.U) this.illegalInstruction();
+    if (this.priv === Priv.S && (this.csr[Slot.mstatus]! & MStatus.TVM) !== 0) this.illegalInstruction();
+    this.flushTlb();
+    this.requestAttention();
+  }
+
+  /** Raises instruction-address-misaligned for a jump to `target` (only possible while C is off). */
+  misalignedTarget(target: number, pc: number, icount: number): never {
+    this.pc = pc;
+    this.icount = icount;
+    return this.raise(Exception.InstructionMisaligned, target);
+  }
+
+  private readEpc(slot: Slot): number {
+    return this.csr[slot]! & ~this.ialignMask;
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  /** Effective privilege of loads and stores (MPRV, Privileged spec 3.1.6.3). */
+  private dataPriv(): Priv {
+    const ms = this.csr[Slot.mstatus]!;
+    if (this.priv === Priv.M && (ms & MStatus.MPRV) !== 0) return ((ms & MStatus.MPP) >>> MStatus.MPP_SHIFT) as Priv;
+    return this.priv;
+  }
+
+  /** Recomputes what depends on privilege, mstatus, satp and misa, and stops the fast loop. */
+  stateChanged(): void {
+    const ms = this.csr[Slot.mstatus]!;
+    const ctx = this.dataPriv() | ((ms & MStatus.SUM) !== 0 ? 4 : 0) | ((ms & MStatus.MXR) !== 0 ? 8 : 0);
+    this.dataCtx = ctx << 20;
+    this.ialignMask = (this.csr[Slot.misa]! & Misa.C) !== 0 ? 0 : 2;
+    this.requestAttention();
+  }
+
+  /** Forgets every cached translation. */
+  flushTlb(): void {
+    this.ltag.fill(-1);
+    this.stag.fill(-1);
+    this.ftag.fill(-1);
+  }
+
+  /** Forgets every decoded instruction (and the translations that point at them). */
+  flushDecoded(): void {
+    for (let p = 0; p < this.decodedPages.length; p++) {
+      if (this.decodedPages[p] !== undefined) this.ram.pageFlags[p]! &= ~PageFlag.Code;
+    }
+    this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
+    this.decodedRom.clear();
+    this.flushTlb();
+    this.requestAttention();
+  }
+
+  /** A page holding decoded code was written: drop its decoded instructions. */
+  private invalidateCodePage(page: number): void {
+    const decoded = this.decodedPages[page];
+    if (decoded !== undefined) decoded.fill(0);
+  }
+
+  /** Drops an LR reservation that overlaps a write by a device. */
+  noteExternalWrite(paddr: number, length: number): void {
+    if (this.reservation >= 0 && this.reservation < paddr + length && paddr < this.reservation + 4) this.reservation = -1;
+  }
+
+  /** Translates a virtual address for an access, filling the TLB. Throws page/access faults. */
+  private translate(va: number, access: Access): number {
+    const priv = access === Access.Fetch ? this.priv : this.dataPriv();
+    if (priv === Priv.M || this.csr[Slot.satp]! >= 0) return va >>> 0; // satp.MODE = Bare
+    return this.walk(va >>> 0, access, priv, true);
+  }
+
+  /** Sv32 page-table walk (Privileged spec 4.3.2). A and D are set by hardware. */
+  private walk(va: number, access: Access, priv: Priv, update: boolean): number {
+    const satp = this.csr[Slot.satp]!;
+    const ms = this.csr[Slot.mstatus]!;
+    let table = (satp & 0x3fffff) * 4096;
+    let level = 1;
+    let pte = 0;
+    let pteAddr = 0;
+    for (;;) {
+      const vpn = level === 1 ? va >>> 22 : (va >>> 12) & 0x3ff;
+      pteAddr = table + vpn * 4;
+      pte = this.readPte(pteAddr, access, va);
+      if ((pte & Pte.V) === 0 || ((pte & Pte.R) === 0 && (pte & Pte.W) !== 0)) return this.pageFault(va, access);
+      if ((pte & (Pte.R | Pte.X)) !== 0) break;
+      if (level === 0) return this.pageFault(va, access);
+      level--;
+      table = (pte >>> 10) * 4096;
+    }
+    if ((pte & Pte.U) !== 0) {
+      if (priv === Priv.S && (access === Access.Fetch || (ms & MStatus.SUM) === 0)) return this.pageFault(va, access);
+    } else if (priv === Priv.U) {
+      return this.pageFault(va, access);
+    }
+    const allowed =
+      access === Access.Fetch ? (pte & Pte.X) !== 0
+      : access === Access.Load ? (pte & Pte.R) !== 0 || ((ms & MStatus.MXR) !== 0 && (pte & Pte.X) !== 0)
+      : (pte & Pte.W) !== 0;
+    if (!allowed) return this.pageFault(va, access);
+    const ppn = pte >>> 10;
+    if (level === 1 && (ppn & 0x3ff) !== 0) return this.pageFault(va, access); // misaligned superpage
+    const updated = pte | Pte.A | (access === Access.Store ? Pte.D : 0);
+    if (update && updated !== pte) this.writePte(pteAddr, updated, access, va);
+    return level === 1 ? (ppn >>> 10) * 0x400000 + (va & 0x3fffff) : ppn * 4096 + (va & 0xfff);
+  }
+
+  private pageFault(va: number, access: Access): never {
+    const cause = access === Access.Fetch ? Exception.InstructionPageFault
+      : access === Access.Load ? Exception.LoadPageFault : Exception.StorePageFault;
+    return this.raise(cause, va);
+  }
+
+  private accessFault(va: number, access: Access): never {
+    const cause = access === Access.Fetch ? Exception.InstructionAccessFault
+      : access === Access.Load ? Exception.LoadAccessFault : Exception.StoreAccessFault;
+    return this.raise(cause, va);
+  }
+
+  private readPte(pa: number, access: Access, va: number): number {
+    if (this.ram.contains(pa, 4)) return this.ram.i32[(pa - this.ram.base) >>> 2]!;
+    if (pa > 0xfffffffc) return this.accessFault(va, access);
+    try {
+      return this.memory.load(pa, 4) | 0;
+    } catch (e) {
+      if (e instanceof BusError) return this.accessFault(va, access);
+      throw e;
+    }
+  }
+
+  private writePte(pa: number, value: number, access: Access, va: number): void {
+    if (this.ram.contains(pa, 4)) {
+      const off = pa - this.ram.base;
+      this.ram.noteWrite(off);
+      this.ram.i32[off >>> 2] = value;
+      return;
+    }
+    try {
+      this.memory.store(pa, 4, value);
+    } catch (e) {
+      if (e instanceof BusError) this.accessFault(va, access);
+      throw e;
+    }
+  }
+
+  /** Fills the load or store TLB entry for `va` if `pa` is plain RAM. */
+  private fillDataTlb(va: number, pa: number, access: Access.Load | Access.Store): void {
+    const off = pa - this.ram.base;
+    if (off < 0 || off >= this.ram.size) return;
+    const flags = this.ram.pageFlags[off >>> PAGE_SHIFT]!;
+    const vpn = va >>> PAGE_SHIFT;
+    const i = vpn & TLB_MASK;
+    const delta = ((off & ~0xfff) - (va & ~0xfff)) | 0;
+    if (access === Access.Load) {
+      if ((flags & PageFlag.Watched) !== 0) return;
+      this.ltag[i] = vpn | this.dataCtx;
+      this.ldelta[i] = delta;
+    } else {
+      if (flags !== PageFlag.Dirty) return; // clean, code and watched pages keep taking the slow path
+      this.stag[i] = vpn | this.dataCtx;
+      this.sdelta[i] = delta;
+    }
+  }
+
+  /** Slow path of loads: translation, TLB refill, misaligned accesses, devices. */
+  loadSlow(va: number, kind: LoadKind, pc: number, icount: number): number {
+    this.pc = pc;
+    this.icount = icount;
+    const size = kind === LoadKind.W ? 4 : kind >= LoadKind.H ? 2 : 1;
+    let value: number;
+    if ((va & (size - 1)) !== 0) {
+      value = this.loadMisaligned(va, size);
+    } else {
+      const pa = this.translate(va, Access.Load);
+      this.fillDataTlb(va, pa, Access.Load);
+      value = this.loadPhysical(pa, size as AccessSize, va, Access.Load);
+    }
+    switch (kind) {
+      case LoadKind.B: return (value << 24) >> 24;
+      case LoadKind.H: return (value << 16) >> 16;
+      default: return value | 0;
+    }
+  }
+
+  /** Misaligned loads are emulated, byte by byte (documented: the EEI supports them; AMOs still trap). */
+  private loadMisaligned(va: number, size: number): number {
+    const pas: number[] = [];
+    for (let i = 0; i < size; i++) pas.push(this.translate((va + i) | 0, Access.Load));
+    let value = 0;
+    for (let i = 0; i < size; i++) value |= this.loadPhysical(pas[i]!, 1, (va + i) | 0, Access.Load) << (8 * i);
+    return value;
+  }
+
+  private loadPhysical(pa: number, size: AccessSize, va: number, access: Access): number {
+    const ram = this.ram;
+    const off = pa - ram.base;
+    if (off >= 0 && off + size <= ram.size) {
+      const value = size === 4 ? ram.i32[off >>> 2]! : size === 2 ? ram.u16[off >>> 1]! : ram.bytes[off]!;
+      if ((ram.pageFlags[off >>> PAGE_SHIFT]! & PageFlag.Watched) !== 0) ram.watches.hit(pa, size, value, false);
+      return value;
+    }
+    if (pa + size > 0x100000000) return this.accessFault(va, access);
+    try {
+      return this.memory.load(pa, size);
+    } catch (e) {
+      if (e instanceof BusError) return this.accessFault(va, access);
+      throw e;
+    }
+  }
+
+  /** Slow path of stores: translation, dirty/code bookkeeping, TLB refill, misaligned accesses, devices. */
+  storeSlow(va: number, size: AccessSize, value: number, pc: number, icount: number): void {
+    this.pc = pc;
+    this.icount = icount;
+    if ((va & (size - 1)) !== 0) {
+      // Translate every byte before writing any, so a fault leaves memory untouched.
+      const pas: number[] = [];
+      for (let i = 0; i < size; i++) pas.push(this.translate((va + i) | 0, Access.Store));
+      for (let i = 0; i < size; i++) this.storePhysical(pas[i]!, 1, value >>> (8 * i), (va + i) | 0);
+      return;
+    }
+    const pa = this.translate(va, Access.Store);
+    this.storePhysical(pa, size, value, va);
+    this.fillDataTlb(va, pa, Access.Store);
+  }
+
+  private storePhysical(pa: number, size: AccessSize, value: number, va: number): void {
+    const ram = this.ram;
+    const off = pa - ram.base;
+    if (off >= 0 && off + size <= ram.size) {
+      ram.noteWrite(off);
+      if (size === 4) ram.i32[off >>> 2] = value;
+      else if (size === 2) ram.u16[off >>> 1] = value;
+      else ram.bytes[off] = value;
+      if ((ram.pageFlags[off >>> PAGE_SHIFT]! & PageFlag.Watched) !== 0) {
+        ram.watches.hit(pa, size, value & (size === 4 ? -1 : size === 2 ? 0xffff : 0xff), true);
+      }
+      return;
+    }
+    if (pa + size > 0x100000000) this.accessFault(va, Access.Store);
+    try {
+      this.memory.store(pa, size, size === 4 ? value | 0 : value & (size === 2 ? 0xffff : 0xff));
+    } catch (e) {
+      if (e instanceof BusError) this.accessFault(va, Access.Store);
+      throw e;
+    }
+    // A device may have raised an interrupt or asked to halt.
+    this.requestAttention();
+  }
+
+  /** An AMO (A extension 8.4): misaligned addresses trap; returns the old value. */
+  amo(op: AmoOp, va: number, operand: number, pc: number, icount: number): number {
+    this.pc = pc;
+    this.icount = icount;
+    if ((va & 3) !== 0) this.raise(Exception.StoreMisaligned, va);
+    const pa = this.translate(va, Access.Store); // AMOs need write permission and raise store faults
+    const old = this.loadPhysical(pa, 4, va, Access.Store) | 0;
+    let next: number;
+    switch (op) {
+      case AmoOp.Swap: next = operand; break;
+      case AmoOp.Add: next = (old + operand) | 0; break;
+      case AmoOp.Xor: next = old ^ operand; break;
+      case AmoOp.And: next = old & operand; break;
+      case AmoOp.Or: next = old | operand; break;
+      case AmoOp.Min: next = old < operand ? old : operand; break;
+      case AmoOp.Max: next = old > operand ? old : operand; break;
+      case AmoOp.MinU: next = (old >>> 0) < (operand >>> 0) ? old : operand; break;
+      case AmoOp.MaxU: next = (old >>> 0) > (operand >>> 0) ? old : operand; break;
+    }
+    this.storePhysical(pa, 4, next, va);
+    return old;
+  }
+
+  /** lr.w: load and register a reservation on the word. */
+  loadReserved(va: number, pc: number, icount: number): number {
+    this.pc = pc;
+    this.icount = icount;
+    if ((va & 3) !== 0) this.raise(Exception.LoadMisaligned, va);
+    const pa = this.translate(va, Access.Load);
+    const value = this.loadPhysical(pa, 4, va, Access.Load) | 0;
+    this.reservation = pa;
+    return value;
+  }
+
+  /** sc.w: store if the reservation still covers the word; 0 on success, 1 on failure. Always clears it. */
+  storeConditional(va: number, value: number, pc: number, icount: number): number {
+    this.pc = pc;
+    this.icount = icount;
+    if ((va & 3) !== 0) this.raise(Exception.StoreMisaligned, va);
+    const pa = this.translate(va, Access.Store); // permission checks even when it fails
+    const ok = this.reservation === pa;
+    this.reservation = -1;
+    if (!ok) return 1;
+    this.storePhysical(pa, 4, value, va);
+    return 0;
+  }
+
+  // ---------------------------------------------------------------- fetch and decode
+
+  /**
+   * Returns the decoded-instruction page for the page of virtual address `va`
+   * (translating it), allocating it on first use. Throws fetch faults.
+   */
+  fetchPage(va: number, icount: number): Int32Array {
+    this.pc = va;
+    this.icount = icount;
+    const pageBase = this.translateFetch(va) - (va & 0xfff);
+    const ram = this.ram;
+    const off = pageBase - ram.base;
+    if (off >= 0 && off < ram.size) {
+      const page = off >>> PAGE_SHIFT;
+      let decoded = this.decodedPages[page];
+      if (decoded === undefined) {
+        decoded = new Int32Array(DECODED_PAGE_WORDS);
+        this.decodedPages[page] = decoded;
+      }
+      this.fetchBytes = ram.bytes;
+      this.fetchOffset = off;
+      return decoded;
+    }
+    const rom = this.memory.romPage(pageBase);
+    if (rom === undefined) return this.accessFault(va, Access.Fetch);
+    let decoded = this.decodedRom.get(pageBase);
+    if (decoded === undefined) {
+      decoded = new Int32Array(DECODED_PAGE_WORDS);
+      this.decodedRom.set(pageBase, decoded);
+    }
+    this.fetchBytes = rom;
+    this.fetchOffset = 0;
+    return decoded;
+  }
+
+  /** Translates an instruction address, through the fetch TLB. */
+  private translateFetch(va: number): number {
+    const vpn = va >>> PAGE_SHIFT;
+    const i = vpn & TLB_MASK;
+    const tag = vpn | (this.priv << 20);
+    if (this.ftag[i] === tag) return (this.fpage[i]! >>> 0) + (va & 0xfff);
+    const pa = this.translate(va, Access.Fetch);
+    if (pa < 0x100000000) {
+      this.ftag[i] = tag;
+      this.fpage[i] = pa - (va & 0xfff);
+    }
+    return pa;
+  }
+
+  /** Flags a RAM page as holding decoded code, so stores to it take the slow path. */
+  private markCode(page: number): void {
+    const flags = this.ram.pageFlags[page]!;
+    if ((flags & PageFlag.Code) !== 0) return;
+    this.ram.pageFlags[page] = flags | PageFlag.Code;
+    this.stag.fill(-1);
+  }
+
+  /**
+   * Decodes the instruction at `pc` into slot `s` of the current decoded page
+   * and returns its packed word (immediate in this.decodedImm). An instruction
+   * that crosses into the next page is decoded but not cached.
+   */
+  decodeAt(page: Int32Array, s: number, pc: number, icount: number): number {
+    this.pc = pc;
+    this.icount = icount;
+    const bytes = this.fetchBytes;
+    const o = this.fetchOffset + (pc & 0xfff);
+    const lo = bytes[o]! | (bytes[o + 1]! << 8);
+    let hi = 0;
+    let cacheable = true;
+    if (isFullLength(lo)) {
+      if ((pc & 0xfff) === 0xffe) {
+        hi = this.fetchParcel((pc + 2) | 0);
+        cacheable = false;
+      } else {
+        hi = bytes[o + 2]! | (bytes[o + 3]! << 8);
+      }
+    }
+    const d = decode(lo, hi);
+    const compressedOff = d.length === 2 && this.ialignMask !== 0;
+    const op = d.op < 0 || compressedOff ? OP_ILLEGAL : d.op + 1;
+    const rd = d.rd === 0 ? 32 : d.rd;
+    const word = op | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19) | (d.length << 24);
+    const imm = op === OP_ILLEGAL ? d.bits : d.imm;
+    if (cacheable) {
+      page[s] = word;
+      page[s + 1] = imm;
+      if (this.fetchBytes === this.ram.bytes) this.markCode(this.fetchOffset >>> PAGE_SHIFT);
+    }
+    this.decodedImm = imm;
+    return word;
+  }
+
+  /** Fetches one 16-bit parcel through translation (for page-crossing instructions). */
+  private fetchParcel(va: number): number {
+    const pa = this.translate(va, Access.Fetch);
+    return this.loadPhysical(pa, 2, va, Access.Fetch) & 0xffff;
+  }
+
+  /** The raw bits of the instruction at `va` (for illegal-instruction tval). */
+  private instructionBitsAt(va: number): number {
+    const lo = this.fetchParcel(va);
+    return isFullLength(lo) ? (lo | (this.fetchParcel((va + 2) | 0) << 16)) | 0 : lo;
+  }
+
+  // ---------------------------------------------------------------- CSRs
+
+  /**
+   * Executes a Zicsr instruction (Unprivileged spec 9.1). `rd` is 32 for x0,
+   * `writeSource` is the rs1 field (0 means csrrs/csrrc do not write).
+   * Returns 0, or VmExit.HostCsr when the value must come from the monitor.
+   */
+  csrInstruction(op: CsrOp, rd: number, source: number, csr: number, writeSource: number): number {
+    const writes = op === CsrOp.Write || writeSource !== 0;
+    if (this.priv < ((csr >>> 8) & 3)) this.illegalInstruction();
+    if (writes && (csr >>> 10) === 3) this.illegalInstruction();
+    if (csr === Csr.time || csr === Csr.timeh) {
+      this.checkCounterAccess(csr);
+      this.hostCsr = { csr, rd };
+      return VmExit.HostCsr;
+    }
+    if (csr === Csr.seed) {
+      // Zkr 4.1: seed must be accessed with a write; S/U access needs mseccfg.SSEED/USEED.
+      const cfg = this.csr[Slot.mseccfg]!;
+      if (!writes) this.illegalInstruction();
+      if (this.priv === Priv.S && (cfg & MSecCfg.SSEED) === 0) this.illegalInstruction();
+      if (this.priv === Priv.U && (cfg & MSecCfg.USEED) === 0) this.illegalInstruction();
+      this.hostCsr = { csr, rd };
+      return VmExit.HostCsr;
+    }
+    const reads = op !== CsrOp.Write || rd !== 32;
+    const value = this.readCsr(csr);
+    if (value === undefined) return this.illegalInstruction();
+    if (writes) {
+      // csrrs/csrrc on mip use the software-writable SEIP bit, not the OR with the line (Privileged 3.1.9).
+      const old = csr === Csr.mip ? this.csr[Slot.mipSoftware]! : value;
+      const next = op === CsrOp.Write ? source : op === CsrOp.Set ? old | source : old & ~source;
+      this.writeCsr(csr, next);
+    }
+    if (reads) this.x[rd] = value;
+    return 0;
+  }
+
+  private checkCounterAccess(csr: number): void {
+    const bit = 1 << (csr & 31);
+    if (this.priv < Priv.M && (this.csr[Slot.mcounteren]! & bit) === 0) this.illegalInstruction();
+    if (this.priv < Priv.S && (this.csr[Slot.scounteren]! & bit) === 0) this.illegalInstruction();
+  }
+
+  private counter(base: Slot, inhibitBit: number, count: number): bigint {
+    const b = (BigInt(this.csr[base + 1]! >>> 0) << 32n) | BigInt(this.csr[base]! >>> 0);
+    if ((this.csr[Slot.mcountinhibit]! & inhibitBit) !== 0) return b;
+    return BigInt.asUintN(64, BigInt(count) + b);
+  }
+
+  private setCounter(base: Slot, inhibitBit: number, count: number, value: bigint): void {
+    const b = (this.csr[Slot.mcountinhibit]! & inhibitBit) !== 0 ? value : BigInt.asUintN(64, value - BigInt(count));
+    this.csr[base] = Number(b & 0xffffffffn) | 0;
+    this.csr[base + 1] = Number(b >> 32n) | 0;
+  }
+
+  /** Counter values as seen by the current instruction; a write takes effect after it retires. */
+  private cycleNow(): bigint {
+    return this.counter(Slot.cycleBaseLo, 1, this.icount);
+  }
+
+  private instretNow(): bigint {
+    return this.counter(Slot.instretBaseLo, 4, this.icount - this.traps);
+  }
+
+  /** Reads a CSR for an instruction at the current privilege, or undefined if it does not exist. */
+  readCsr(csr: number): number | undefined {
+    const c = this.csr;
+    switch (csr) {
+      case Csr.cycle: case Csr.instret: case Csr.cycleh: case Csr.instreth:
+        this.checkCounterAccess(csr);
+        return this.readCounter(csr);
+      case Csr.mcycle: case Csr.minstret: case Csr.mcycleh: case Csr.minstreth:
+        return this.readCounter(csr);
+      case Csr.sstatus: return c[Slot.mstatus]! & SSTATUS_MASK;
+      case Csr.sie: return c[Slot.mie]! & c[Slot.mideleg]!;
+      case Csr.sip: return (c[Slot.mipSoftware]! | c[Slot.mipLines]!) & c[Slot.mideleg]!;
+      case Csr.stvec: return c[Slot.stvec];
+      case Csr.scounteren: return c[Slot.scounteren];
+      case Csr.senvcfg: return c[Slot.senvcfg];
+      case Csr.sscratch: return c[Slot.sscratch];
+      case Csr.sepc: return this.readEpc(Slot.sepc);
+      case Csr.scause: return c[Slot.scause];
+      case Csr.stval: return c[Slot.stval];
+      case Csr.satp:
+        if (this.priv === Priv.S && (c[Slot.mstatus]! & MStatus.TVM) !== 0) this.illegalInstruction();
+        return c[Slot.satp];
+      case Csr.mvendorid: case Csr.marchid: case Csr.mimpid: case Csr.mconfigptr: return 0;
+      case Csr.mhartid: return this.hartId;
+      case Csr.mstatus: return c[Slot.mstatus];
+      case Csr.misa: return c[Slot.misa];
+      case Csr.medeleg: return c[Slot.medeleg];
+      case Csr.mideleg: return c[Slot.mideleg];
+      case Csr.mie: return c[Slot.mie];
+      case Csr.mtvec: return c[Slot.mtvec];
+      case Csr.mcounteren: return c[Slot.mcounteren];
+      case Csr.menvcfg: return c[Slot.menvcfg];
+      case Csr.mstatush: return 0;
+      case Csr.menvcfgh: return c[Slot.menvcfgh];
+      case Csr.mcountinhibit: return c[Slot.mcountinhibit];
+      case Csr.mscratch: return c[Slot.mscratch];
+      case Csr.mepc: return this.readEpc(Slot.mepc);
+      case Csr.mcause: return c[Slot.mcause];
+      case Csr.mtval: return c[Slot.mtval];
+      case Csr.mip: return c[Slot.mipSoftware]! | c[Slot.mipLines]!;
+      case MSECCFG: return c[Slot.mseccfg];
+      case MSECCFGH: return 0;
+    }
+    if (csr >= Csr.pmpcfg0 && csr <= Csr.pmpcfg3) return c[Slot.pmpcfg0 + (csr - Csr.pmpcfg0)];
+    if (csr >= Csr.pmpaddr0 && csr <= Csr.pmpaddr15) return c[Slot.pmpaddr0 + (csr - Csr.pmpaddr0)];
+    // Unimplemented performance counters and events read as zero (allowed by Privileged 3.1.10).
+    if ((csr >= Csr.hpmcounter3 && csr <= Csr.hpmcounter31) || (csr >= Csr.hpmcounter3h && csr <= Csr.hpmcounter31h)) {
+      this.checkCounterAccess(csr);
+      return 0;
+    }
+    if ((csr >= Csr.mhpmcounter3 && csr <= Csr.mhpmcounter31) || (csr >= Csr.mhpmcounter3h && csr <= Csr.mhpmcounter31h) ||
+      (csr >= Csr.mhpmevent3 && csr <= Csr.mhpmevent31)) return 0;
+    return undefined;
+  }
+
+  private readCounter(csr: number): number {
+    const v = (csr & 0xff) === 0 || (csr & 0xff) === 0x80 ? this.cycleNow() : this.instretNow();
+    return Number(((csr & 0x80) !== 0 ? v >> 32n : v) & 0xffffffffn) | 0;
+  }
+
+  /** Writes a CSR (after the access checks), keeping WARL fields legal. */
+  writeCsr(csr: number, value: number): void {
+    const c = this.csr;
+    value |= 0;
+    switch (csr) {
+      case Csr.sstatus:
+        c[Slot.mstatus] = (c[Slot.mstatus]! & ~SSTATUS_MASK) | (value & SSTATUS_MASK & ~MStatus.UBE);
+        break;
+      case Csr.sie: {
+        const m = c[Slot.mideleg]!;
+        c[Slot.mie] = (c[Slot.mie]! & ~m) | (value & m);
+        break;
+      }
+      case Csr.sip: {
+        const m = c[Slot.mideleg]! & Mip.SSIP;
+        c[Slot.mipSoftware] = (c[Slot.mipSoftware]! & ~m) | (value & m);
+        break;
+      }
+      case Csr.stvec: c[Slot.stvec] = legalTvec(value, c[Slot.stvec]!); break;
+      case Csr.scounteren: c[Slot.scounteren] = value; break;
+      case Csr.senvcfg: break; // no fields implemented (FIOM, CBIE ... are read-only zero)
+      case Csr.sscratch: c[Slot.sscratch] = value; break;
+      case Csr.sepc: c[Slot.sepc] = value & ~1; break;
+      case Csr.scause: c[Slot.scause] = value; break;
+      case Csr.stval: c[Slot.stval] = value; break;
+      case Csr.satp:
+        if (this.priv === Priv.S && (c[Slot.mstatus]! & MStatus.TVM) !== 0) this.illegalInstruction();
+        c[Slot.satp] = value;
+        this.flushTlb();
+        break;
+      case Csr.mstatus: {
+        let next = (c[Slot.mstatus]! & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE);
+        if (((next & MStatus.MPP) >>> MStatus.MPP_SHIFT) === 2) next = (next & ~MStatus.MPP) | (c[Slot.mstatus]! & MStatus.MPP);
+        c[Slot.mstatus] = next;
+        break;
+      }
+      case Csr.misa: this.writeMisa(value); break;
+      case Csr.medeleg: c[Slot.medeleg] = value & DELEGABLE_EXCEPTIONS; break;
+      case Csr.mideleg: c[Slot.mideleg] = value & DELEGABLE_INTERRUPTS; break;
+      case Csr.mie: c[Slot.mie] = value & ALL_INTERRUPTS; break;
+      case Csr.mtvec: c[Slot.mtvec] = legalTvec(value, c[Slot.mtvec]!); break;
+      case Csr.mcounteren: c[Slot.mcounteren] = value; break;
+      case Csr.menvcfg: case Csr.menvcfgh: case Csr.mstatush: break; // read-only zero fields
+      case Csr.mcountinhibit: {
+        const cycle = this.cycleNow();
+        const instret = this.instretNow();
+        c[Slot.mcountinhibit] = value & ~2; // bit 1 (TM) is read-only zero
+        this.setCounter(Slot.cycleBaseLo, 1, this.icount, cycle);
+        this.setCounter(Slot.instretBaseLo, 4, this.icount - this.traps, instret);
+        break;
+      }
+      case Csr.mscratch: c[Slot.mscratch] = value; break;
+      case Csr.mepc: c[Slot.mepc] = value & ~1; break;
+      case Csr.mcause: c[Slot.mcause] = value; break;
+      case Csr.mtval: c[Slot.mtval] = value; break;
+      case Csr.mip: c[Slot.mipSoftware] = value & MIP_WRITABLE; break;
+      case Csr.mcycle: case Csr.mcycleh: this.writeCounter(Slot.cycleBaseLo, 1, csr, value, this.icount + 1); break;
+      case Csr.minstret: case Csr.minstreth:
+        this.writeCounter(Slot.instretBaseLo, 4, csr, value, this.icount + 1 - this.traps);
+        break;
+      case MSECCFG: c[Slot.mseccfg] = value & (MSecCfg.SSEED | MSecCfg.USEED); break;
+      case MSECCFGH: break;
+      default:
+        if (csr >= Csr.pmpcfg0 && csr <= Csr.pmpcfg3) c[Slot.pmpcfg0 + (csr - Csr.pmpcfg0)] = value;
+        else if (csr >= Csr.pmpaddr0 && csr <= Csr.pmpaddr15) c[Slot.pmpaddr0 + (csr - Csr.pmpaddr0)] = value & 0x3fffffff;
+        // mhpmcounterN and mhpmeventN are read-only zero: writes are ignored (WARL).
+        break;
+    }
+    this.stateChanged();
+  }
+
+  /** A write to mcycle[h]/minstret[h] is seen by the next instruction (count + 1 here). */
+  private writeCounter(base: Slot, inhibitBit: number, csr: number, value: number, countAfter: number): void {
+    const current = this.counter(base, inhibitBit, countAfter - 1);
+    const v = BigInt(value >>> 0);
+    const next = (csr & 0x80) !== 0 ? (current & 0xffffffffn) | (v << 32n) : (current & ~0xffffffffn) | v;
+    this.setCounter(base, inhibitBit, countAfter, next);
+  }
+
+  /** misa: only C can be toggled; clearing it is suppressed if the next instruction would be misaligned. */
+  private writeMisa(value: number): void {
+    const wantC = (value & Misa.C) !== 0;
+    const hasC = (this.csr[Slot.misa]! & Misa.C) !== 0;
+    if (wantC === hasC) return;
+    if (!wantC && ((this.pc + 4) & 3) !== 0) return;
+    this.csr[Slot.misa] = wantC ? MISA_VALUE : MISA_VALUE & ~Misa.C;
+    this.flushDecoded();
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** A copy of the architectural state. */
+  snapshot(): HartSnapshot {
+    return {
+      version: 1,
+      x: this.x.slice(0, 32),
+      csr: this.csr.slice(),
+      pc: this.pc,
+      priv: this.priv,
+      icount: this.icount,
+      traps: this.traps,
+      reservation: this.reservation,
+      lastTrapTarget: this.lastTrapTarget,
+      lastTrapStep: this.lastTrapStep,
+    };
+  }
+
+  /** Restores a snapshot; caches are rebuilt lazily. */
+  restore(s: HartSnapshot): void {
+    if (s.version !== 1) throw new Error(`unsupported hart snapshot version ${s.version}`);
+    this.x.set(s.x);
+    this.x[32] = 0;
+    this.csr.set(s.csr);
+    this.pc = s.pc;
+    this.priv = s.priv;
+    this.icount = s.icount;
+    this.traps = s.traps;
+    this.reservation = s.reservation;
+    this.lastTrapTarget = s.lastTrapTarget;
+    this.lastTrapStep = s.lastTrapStep;
+    this.hostCsr = undefined;
+    this.fatalTrap = undefined;
+    this.returnRequested = false;
+    this.flushDecoded();
+    this.stateChanged();
+  }
+
+  // ---------------------------------------------------------------- debugger access
+
+  /** Translates a virtual address as a data access would, without side effects; undefined if it would fault. */
+  translateForDebugger(va: number, fetch = false): number | undefined {
+    const priv = fetch ? this.priv : this.dataPriv();
+    if (priv === Priv.M || this.csr[Slot.satp]! >= 0) return va >>> 0;
+    try {
+      return this.walk(va >>> 0, fetch ? Access.Fetch : Access.Load, priv, false);
+    } catch (e) {
+      if (e === TRAP_SIGNAL) return undefined;
+      throw e;
+    }
+  }
+
+  /** Name of the current instruction's mnemonic at pc, for traces (undefined if unreadable). */
+  mnemonicAt(va: number): string | undefined {
+    const pa = this.translateForDebugger(va, true);
+    if (pa === undefined) return undefined;
+    const lo = this.memory.peek(pa, 2);
+    if (lo === undefined) return undefined;
+    const hi = isFullLength(lo) ? this.memory.peek(pa + 2, 2) ?? 0 : 0;
+    const d = decode(lo, hi);
+    return d.op < 0 ? undefined : INSTRUCTIONS[d.op]!.mnemonic;
+  }
+}
+
+/** mseccfg (Zkr): not in the Csr enum of 1.12 names used above. */
+const MSECCFG = 0x747;
+const MSECCFGH = 0x757;
+
+/** xtvec: MODE 0 (direct) or 1 (vectored); a reserved mode leaves the register unchanged (as QEMU does). */
+function legalTvec(value: number, old: number): number {
+  return (value & 3) < 2 ? value : old;
+}
+
+/** Interrupt priority: MEI, MSI, MTI, SEI, SSI, STI (Privileged spec 3.1.9). */
+const PRIORITY = [11, 3, 7, 9, 1, 5] as const;
+function highestPriority(bits: number): number {
+  for (const irq of PRIORITY) if ((bits & (1 << irq)) !== 0) return irq;
+  return -1;
+}

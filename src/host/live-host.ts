@@ -1,0 +1,68 @@
+/**
+ * The live strategy: answers inputs from the real host. This module and the
+ * rest of src/host are the only places where the engine may read the host
+ * clock or randomness (STYLE rule 9; test/determinism.test.ts enforces it).
+ */
+import { randomFillSync } from 'node:crypto';
+import type { ConsoleInput } from './console-input.js';
+import { decodeFsRequest, encodeFsResponse } from './file-system.js';
+import { HostFiles } from './host-files.js';
+import { InputSource, INPUT_SOURCE_NAMES, type HostInput } from './host-input.js';
+
+export interface LiveHostOptions {
+  /** Directory below which the guest may use host files through semihosting; none by default. */
+  readonly semihostRoot?: string;
+  /** The command line GET_CMDLINE returns (program name and arguments). */
+  readonly commandLine: string;
+  /** Console input; none when the guest gets no stdin. */
+  readonly console?: ConsoleInput;
+}
+
+export class LiveHost implements HostInput {
+  private readonly files: HostFiles;
+
+  constructor(private readonly options: LiveHostOptions) {
+    this.files = new HostFiles(options.semihostRoot);
+  }
+
+  ask(_icount: number, source: InputSource, question: Uint8Array): Uint8Array {
+    switch (source) {
+      case InputSource.WallClock: {
+        const out = new Uint8Array(8);
+        new DataView(out.buffer).setBigUint64(0, BigInt(Date.now()) * 1_000_000n, true);
+        return out;
+      }
+      case InputSource.CommandLine:
+        return new TextEncoder().encode(this.options.commandLine);
+      case InputSource.Entropy: {
+        const n = question.length >= 2 ? question[0]! | (question[1]! << 8) : 0;
+        return randomFillSync(new Uint8Array(n));
+      }
+      case InputSource.FileSystem:
+        return encodeFsResponse(this.files.handle(decodeFsRequest(question)));
+      default:
+        throw new Error(`the live host has no ${INPUT_SOURCE_NAMES[source] ?? source} input`);
+    }
+  }
+
+  takeConsole(_icount: number, max: number): Uint8Array {
+    return this.options.console?.take(max) ?? new Uint8Array(0);
+  }
+
+  nextConsoleIcount(): undefined {
+    return undefined;
+  }
+
+  consoleMayArrive(): boolean {
+    return this.options.console?.mayArrive() ?? false;
+  }
+
+  waitForConsole(): Promise<void> {
+    return this.options.console?.wait() ?? Promise.resolve();
+  }
+
+  close(): void {
+    this.files.closeAll();
+    this.options.console?.close();
+  }
+}
