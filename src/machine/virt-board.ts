@@ -149,7 +149,7 @@ export class VirtBoard implements MachineContext {
           device_type: 'cpu', reg: 0, status: 'okay', compatible: 'riscv', 'riscv,isa': ISA_STRING, 'mmu-type': 'riscv,sv32',
         }, [
           node('interrupt-controller', {
-            '#interrupt-cells': 1, 'interrupt-controller': true, compatible: 'riscv,cpu-intc', phandle: cpuIntc,
+            '#address-cells': 0, '#interrupt-cells': 1, 'interrupt-controller': true, compatible: 'riscv,cpu-intc', phandle: cpuIntc,
           }),
         ]),
       ]),
