@@ -10,6 +10,8 @@ import { ExitCode } from './user-error.js';
 
 export interface RunSummary {
   readonly exitCode: number;
+  /** How the run ended, for recordings: exit, fatal-trap, deadlock, limit, quit, reboot. */
+  readonly end: string;
   readonly icount: number;
   readonly seconds: number;
   readonly stop: StopReason;
@@ -23,6 +25,12 @@ export interface DriveOptions {
   readonly shouldQuit: () => boolean;
   /** Called to rebuild the VM when the guest reboots. */
   readonly reboot?: () => GuestVm;
+  /** Runs the guest instead of vm.runUntil (the recorder's checked run). */
+  readonly runUntil?: (target: number) => StopReason;
+  /** Called after every slice (the recorder flushes its file here). */
+  readonly afterSlice?: () => void;
+  /** Sees the guest's console output (for scripted input). */
+  readonly observeOutput?: (bytes: Uint8Array) => void;
   readonly stdout?: (bytes: Uint8Array) => void;
   readonly stderr?: (text: string) => void;
 }
@@ -35,23 +43,30 @@ export async function driveLive(initial: GuestVm, opts: DriveOptions): Promise<R
   const stdout = opts.stdout ?? ((b: Uint8Array) => { process.stdout.write(b); });
   const stderr = opts.stderr ?? ((t: string) => { process.stderr.write(t); });
   const attach = (v: GuestVm) => {
-    v.board.onConsole = (bytes, error) => (error ? stderr(new TextDecoder().decode(bytes)) : stdout(bytes));
+    v.board.onConsole = (bytes, error) => {
+      opts.observeOutput?.(bytes);
+      if (error) stderr(new TextDecoder().decode(bytes));
+      else stdout(bytes);
+    };
   };
   attach(vm);
   const watch = new Stopwatch();
-  const trace = opts.trace === undefined ? undefined : new TraceWriter(opts.trace, vm);
-  const finish = (exitCode: number, stop: StopReason): RunSummary => {
+  const runUntil = opts.runUntil ?? ((target: number) => vm.runUntil(target));
+  const trace = opts.trace === undefined ? undefined : new TraceWriter(opts.trace, vm, runUntil);
+  const finish = (exitCode: number, stop: StopReason, end?: string): RunSummary => {
     trace?.close();
-    return { exitCode, icount: vm.board.hart.icount, seconds: watch.seconds(), stop };
+    const label = end ?? (stop.kind === 'target' ? (exitCode === ExitCode.Quit ? 'quit' : 'limit') : stop.kind);
+    return { exitCode, end: label, icount: vm.board.hart.icount, seconds: watch.seconds(), stop };
   };
   try {
     for (;;) {
       if (opts.shouldQuit()) {
         stderr('\nretrovisor: terminated by the user\n');
-        return finish(130, { kind: 'target' });
+        return finish(ExitCode.Quit, { kind: 'target' });
       }
       const target = Math.min(opts.maxInsns, vm.board.hart.icount + SLICE);
-      const stop = trace !== undefined ? trace.run(target) : vm.runUntil(target);
+      const stop = trace !== undefined ? trace.run(target) : runUntil(target);
+      opts.afterSlice?.();
       switch (stop.kind) {
         case 'exit':
           return finish(stop.status & 0xff, stop);
@@ -77,6 +92,7 @@ export async function driveLive(initial: GuestVm, opts: DriveOptions): Promise<R
           attach(vm);
           break;
         case 'trap':
+        case 'paused':
           break;
       }
     }
@@ -103,7 +119,7 @@ class TraceWriter {
   private readonly fd: number;
   private lines: string[] = [];
 
-  constructor(file: string, private readonly vm: GuestVm) {
+  constructor(file: string, private readonly vm: GuestVm, private readonly runUntil: (target: number) => StopReason) {
     this.fd = openSync(file, 'w');
   }
 
@@ -115,8 +131,9 @@ class TraceWriter {
       const priv = 'USHM'[hart.priv];
       this.lines.push(`${icount} ${priv} ${this.vm.describeAddress(pc)} ${hart.mnemonicAt(pc) ?? '?'}`);
       if (this.lines.length >= 4096) this.flush();
-      const stop = this.vm.runUntil(icount + 1);
-      if (stop.kind !== 'target') return stop;
+      const stop = this.runUntil(icount + 1);
+      if (stop.kind === 'paused' && hart.icount === icount) continue;
+      if (stop.kind !== 'target' && stop.kind !== 'paused') return stop;
     }
     return { kind: 'target' };
   }

@@ -2,7 +2,12 @@
 import { Command, CommanderError } from 'commander';
 import { ElfError } from '../elf/elf-file.js';
 import { LoadError } from '../machine/loader.js';
+import { ScriptError } from '../host/console-script.js';
+import { RecordingError } from '../replay/recording-file.js';
 import { registerDtb } from './dtb-command.js';
+import { registerInfo } from './info-command.js';
+import { registerRecord } from './record-command.js';
+import { registerReplay } from './replay-command.js';
 import { registerRun } from './run-command.js';
 import { ExitCode, UserError } from './user-error.js';
 
@@ -15,6 +20,9 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerRun(program);
+  registerRecord(program);
+  registerReplay(program);
+  registerInfo(program);
   registerDtb(program);
   return program;
 }
@@ -27,7 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : ExitCode.UsageError;
-    if (e instanceof UserError || e instanceof ElfError || e instanceof LoadError) {
+    if (e instanceof UserError || e instanceof ElfError || e instanceof LoadError || e instanceof RecordingError || e instanceof ScriptError) {
       process.stderr.write(`retrovisor: ${e.message}\n`);
       return ExitCode.UsageError;
     }

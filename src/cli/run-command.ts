@@ -4,17 +4,33 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ElfFile } from '../elf/elf-file.js';
 import { ConsoleInput } from '../host/console-input.js';
+import { ScriptedConsole } from '../host/console-script.js';
+import type { ConsoleSource } from '../host/console-source.js';
 import { LiveHost } from '../host/live-host.js';
+import type { Monitor } from '../monitor/monitor.js';
 import { GuestVm } from '../vm/guest-vm.js';
-import { ExitCode, UserError, parseCount, parseSize } from './user-error.js';
+import { UserError, parseCount, parseSize } from './user-error.js';
 import { driveLive, type RunSummary } from './drive.js';
 
+/** Options shared by run and record. */
 export interface RunOptions {
   readonly memory: string;
   readonly maxInsns?: string;
   readonly semihostRoot?: string;
   readonly trace?: string;
   readonly stats?: boolean;
+  readonly input?: string;
+}
+
+/** Adds the options shared by run and record to a command. */
+export function runOptions(cmd: Command): Command {
+  return cmd
+    .option('-m, --memory <size>', 'guest RAM size', '128M')
+    .option('--max-insns <n>', 'stop after this many instructions (exit code 124)')
+    .option('--semihost-root <dir>', 'directory the guest may use host files in (semihosting); none by default')
+    .option('--input <file>', 'script console input instead of reading stdin (see README: input scripts)')
+    .option('--trace <file>', 'write every executed instruction to a file (slow)')
+    .option('--stats', 'print instructions, time and MIPS to stderr at the end');
 }
 
 /** Reads and parses a guest ELF, turning file problems into one-line errors. */
@@ -44,21 +60,45 @@ export function semihostRootOf(dir: string | undefined): string | undefined {
   return path.resolve(dir);
 }
 
+/** The live inputs of a run: stdin or a script, host files, the command line. */
+export interface LiveInputs {
+  readonly host: LiveHost;
+  readonly console: ConsoleSource;
+  /** Set once the monitor exists, so a script can pause the run when a prompt appears. */
+  attach(monitor: Monitor): void;
+  quitRequested(): boolean;
+}
+
+export function liveInputs(file: string, args: readonly string[], opts: RunOptions): LiveInputs {
+  const semihostRoot = semihostRootOf(opts.semihostRoot);
+  let quit = false;
+  let monitor: Monitor | undefined;
+  const console: ConsoleSource = opts.input !== undefined
+    ? ScriptedConsole.fromFile(opts.input, () => monitor?.requestPause())
+    : new ConsoleInput(process.stdin, () => { quit = true; });
+  const host = new LiveHost({ semihostRoot, commandLine: [file, ...args].join(' '), console });
+  return {
+    host,
+    console,
+    attach: (m) => { monitor = m; },
+    quitRequested: () => quit,
+  };
+}
+
 export function registerRun(program: Command): void {
-  program
+  runOptions(program
     .command('run')
     .description('run a RISC-V program live, guest console on stdout/stdin (Ctrl-A X quits on a terminal)')
     .argument('<program>', 'guest ELF (RV32, linked for RAM at 0x80000000)')
-    .argument('[args...]', 'guest arguments (after --), returned by semihosting GET_CMDLINE')
-    .option('-m, --memory <size>', 'guest RAM size', '128M')
-    .option('--max-insns <n>', 'stop after this many instructions (exit code 124)')
-    .option('--semihost-root <dir>', 'directory the guest may use host files in (semihosting); none by default')
-    .option('--trace <file>', 'write every executed instruction to a file (slow)')
-    .option('--stats', 'print instructions, time and MIPS to stderr at the end')
+    .argument('[args...]', 'guest arguments (after --), returned by semihosting GET_CMDLINE'))
     .action(async (file: string, args: string[], opts: RunOptions) => {
-      const code = await runProgram(file, args, opts);
-      process.exitCode = code;
+      process.exitCode = await runProgram(file, args, opts);
     });
+}
+
+export function printStats(summary: RunSummary): void {
+  const mips = summary.seconds > 0 ? summary.icount / summary.seconds / 1e6 : 0;
+  process.stderr.write(`retrovisor: ${summary.icount} instructions in ${summary.seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`);
 }
 
 /** Runs `file` live; returns the process exit code. */
@@ -66,21 +106,25 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
   const elf = readElf(file);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
-  const semihostRoot = semihostRootOf(opts.semihostRoot);
-  let quit = false;
-  const consoleInput = new ConsoleInput(process.stdin, () => { quit = true; });
-  const host = new LiveHost({ semihostRoot, commandLine: [file, ...args].join(' '), console: consoleInput });
+  const inputs = liveInputs(file, args, opts);
   try {
-    const vm = new GuestVm({ elf, memory }, host);
-    const summary: RunSummary = await driveLive(vm, { maxInsns, trace: opts.trace, shouldQuit: () => quit });
-    if (opts.stats === true) {
-      const mips = summary.seconds > 0 ? summary.icount / summary.seconds / 1e6 : 0;
-      process.stderr.write(`retrovisor: ${summary.icount} instructions in ${summary.seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`);
-    }
+    const config = { elf, memory };
+    let vm = new GuestVm(config, inputs.host);
+    inputs.attach(vm.monitor);
+    const summary = await driveLive(vm, {
+      maxInsns,
+      trace: opts.trace,
+      shouldQuit: inputs.quitRequested,
+      observeOutput: inputs.console.observeOutput?.bind(inputs.console),
+      reboot: () => {
+        vm = new GuestVm(config, inputs.host);
+        inputs.attach(vm.monitor);
+        return vm;
+      },
+    });
+    if (opts.stats === true) printStats(summary);
     return summary.exitCode;
   } finally {
-    host.close();
+    inputs.host.close();
   }
 }
-
-export { ExitCode };

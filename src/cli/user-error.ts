@@ -5,6 +5,10 @@ export class UserError extends Error {
 
 /** Exit codes of the CLI, documented in the README. Guest exit statuses are passed through (0-255). */
 export const enum ExitCode {
+  /** A replay diverged from its recording. */
+  Divergence = 122,
+  /** The user quit with Ctrl-A X. */
+  Quit = 130,
   /** The guest deadlocked: it waits for an interrupt nothing can raise. */
   Deadlock = 123,
   /** --max-insns was reached before the guest exited. */

@@ -175,6 +175,7 @@ export class Hart {
     this.hartId = options.hartId ?? 0;
     this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
     this.ram.onPageWrite((page) => this.invalidateCodePage(page));
+    this.ram.onDirtyCleared(() => this.stag.fill(-1));
     this.ram.watches.flushListener = () => {
       this.flushTlb();
       this.requestAttention();
@@ -1066,6 +1067,21 @@ export class Hart {
     } catch (e) {
       if (e === TRAP_SIGNAL) return undefined;
       throw e;
+    }
+  }
+
+  /** A CSR's value for debuggers: read as M-mode would, without side effects; undefined if it does not exist. */
+  peekCsr(csr: number): number | undefined {
+    if (csr === Csr.time || csr === Csr.timeh || csr === Csr.seed) return undefined;
+    const priv = this.priv;
+    this.priv = Priv.M;
+    try {
+      return this.readCsr(csr);
+    } catch (e) {
+      if (e === TRAP_SIGNAL) return undefined;
+      throw e;
+    } finally {
+      this.priv = priv;
     }
   }
 

@@ -4,10 +4,11 @@
  * until the machine takes them at an instruction boundary.
  */
 import type { Readable } from 'node:stream';
+import type { ConsoleSource } from './console-source.js';
 
 const CTRL_A = 0x01;
 
-export class ConsoleInput {
+export class ConsoleInput implements ConsoleSource {
   private buffered: number[] = [];
   private ended = false;
   private escape = false;
@@ -49,7 +50,7 @@ export class ConsoleInput {
   }
 
   /** Takes up to `max` buffered bytes. */
-  take(max: number): Uint8Array {
+  take(_icount: number, max: number): Uint8Array {
     const n = Math.min(max, this.buffered.length);
     return Uint8Array.from(this.buffered.splice(0, n));
   }
@@ -57,6 +58,10 @@ export class ConsoleInput {
   /** Whether bytes are buffered or may still come. */
   mayArrive(): boolean {
     return this.buffered.length > 0 || !this.ended;
+  }
+
+  nextIcount(): undefined {
+    return undefined;
   }
 
   /** Resolves when bytes arrive or the stream ends. */

@@ -9,7 +9,7 @@
 
 /** The kinds of host input. Bump the recording format version if you change these. */
 export const enum InputSource {
-  /** Bytes typed at the guest console (UART RX, semihosting READC / READ on :tt). Asynchronous. */
+  /** Bytes typed at the guest console, delivered at an instruction boundary (UART RX). Asynchronous. */
   Console = 1,
   /** Wall-clock time in nanoseconds since the Unix epoch (semihosting TIME, Goldfish RTC). */
   WallClock = 2,
@@ -21,6 +21,8 @@ export const enum InputSource {
   Entropy = 5,
   /** Host time for `--clock host`, in timebase ticks. */
   HostClock = 6,
+  /** Console bytes the guest asked for (semihosting READC, READ on :tt). Synchronous. */
+  ConsoleRead = 7,
 }
 
 export const INPUT_SOURCE_NAMES: Readonly<Record<number, string>> = {
@@ -30,6 +32,7 @@ export const INPUT_SOURCE_NAMES: Readonly<Record<number, string>> = {
   4: 'command-line',
   5: 'entropy',
   6: 'host-clock',
+  7: 'console-read',
 };
 
 /** One input as it crossed the door. */
@@ -47,8 +50,13 @@ export interface HostInput {
    * logged payload and reports a divergence if the guest asks something else.
    */
   ask(icount: number, source: InputSource, question: Uint8Array): Uint8Array;
-  /** Takes up to `max` console bytes that are available at this boundary (possibly none). */
+  /** Takes up to `max` console bytes that are available at this boundary (possibly none), for a device. */
   takeConsole(icount: number, max: number): Uint8Array;
+  /**
+   * The guest asks for up to `max` console bytes now (a semihosting read).
+   * Empty means none are available yet: wait if consoleMayArrive(), else it is the end of input.
+   */
+  readConsole(icount: number, max: number): Uint8Array;
   /** When the next console input is due, if known in advance (replay), so the run loop can stop there. */
   nextConsoleIcount(): number | undefined;
   /** Whether console input can still arrive (live: stdin not at end; replay: events remain). */
@@ -65,6 +73,9 @@ export class NoHostInput implements HostInput {
     throw new Error(`this run has no host input for ${INPUT_SOURCE_NAMES[source] ?? source}`);
   }
   takeConsole(): Uint8Array {
+    return new Uint8Array(0);
+  }
+  readConsole(): Uint8Array {
     return new Uint8Array(0);
   }
   nextConsoleIcount(): undefined {

@@ -4,7 +4,7 @@
  * clock or randomness (STYLE rule 9; test/determinism.test.ts enforces it).
  */
 import { randomFillSync } from 'node:crypto';
-import type { ConsoleInput } from './console-input.js';
+import type { ConsoleSource } from './console-source.js';
 import { decodeFsRequest, encodeFsResponse } from './file-system.js';
 import { HostFiles } from './host-files.js';
 import { InputSource, INPUT_SOURCE_NAMES, type HostInput } from './host-input.js';
@@ -14,8 +14,8 @@ export interface LiveHostOptions {
   readonly semihostRoot?: string;
   /** The command line GET_CMDLINE returns (program name and arguments). */
   readonly commandLine: string;
-  /** Console input; none when the guest gets no stdin. */
-  readonly console?: ConsoleInput;
+  /** Console input (stdin or a script); none when the guest gets no input. */
+  readonly console?: ConsoleSource;
 }
 
 export class LiveHost implements HostInput {
@@ -45,12 +45,16 @@ export class LiveHost implements HostInput {
     }
   }
 
-  takeConsole(_icount: number, max: number): Uint8Array {
-    return this.options.console?.take(max) ?? new Uint8Array(0);
+  takeConsole(icount: number, max: number): Uint8Array {
+    return this.options.console?.take(icount, max) ?? new Uint8Array(0);
   }
 
-  nextConsoleIcount(): undefined {
-    return undefined;
+  readConsole(icount: number, max: number): Uint8Array {
+    return this.takeConsole(icount, max);
+  }
+
+  nextConsoleIcount(): number | undefined {
+    return this.options.console?.nextIcount();
   }
 
   consoleMayArrive(): boolean {

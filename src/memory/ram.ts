@@ -12,6 +12,7 @@ import { PAGE_SHIFT, PAGE_SIZE, PageFlag } from './page.js';
 
 export { PAGE_SHIFT, PAGE_SIZE, PageFlag };
 
+import { DirtyTracker } from './dirty-tracker.js';
 import { RamWatches } from './ram-watch.js';
 
 /** Called before the first write to a page that is not plainly dirty. */
@@ -26,8 +27,14 @@ export class Ram {
   readonly pageFlags: Uint8Array;
   /** Watched ranges (HTIF tohost, debugger watchpoints). */
   readonly watches: RamWatches;
+  /** Pages written since each consumer last asked (state checks, checkpoints). */
+  readonly dirty: DirtyTracker;
   /** Listeners run by noteWrite when a page with Code or Watched flags is written. */
   private readonly listeners: PageWriteListener[] = [];
+  /** Pages that became Dirty since takeDirtyPages() last ran. */
+  private newlyDirty: number[] = [];
+  /** Run when Dirty flags are cleared (the hart must drop store-TLB entries). */
+  private readonly cleanListeners: (() => void)[] = [];
 
   constructor(readonly base: number, readonly size: number) {
     if (size <= 0 || size % PAGE_SIZE !== 0) throw new RangeError(`RAM size must be a positive multiple of ${PAGE_SIZE}`);
@@ -42,6 +49,7 @@ export class Ram {
     this.i32 = new Int32Array(buffer);
     this.pageFlags = new Uint8Array(size >>> PAGE_SHIFT);
     this.watches = new RamWatches(base, this.pageFlags);
+    this.dirty = new DirtyTracker(this);
   }
 
   /** Whether the physical range [paddr, paddr + length) lies inside RAM. */
@@ -55,13 +63,29 @@ export class Ram {
     this.listeners.push(listener);
   }
 
+  /** Registers a listener run after Dirty flags were cleared. */
+  onDirtyCleared(listener: () => void): void {
+    this.cleanListeners.push(listener);
+  }
+
   /** Bookkeeping before a write to the page at RAM offset `offset`. */
   noteWrite(offset: number): void {
     const page = offset >>> PAGE_SHIFT;
     const flags = this.pageFlags[page]!;
     if (flags === PageFlag.Dirty) return;
     if (flags & (PageFlag.Code | PageFlag.Watched)) for (const l of this.listeners) l(page);
+    if ((flags & PageFlag.Dirty) === 0) this.newlyDirty.push(page);
     this.pageFlags[page] = (this.pageFlags[page]! & ~PageFlag.Code) | PageFlag.Dirty;
+  }
+
+  /** The pages that became dirty since the last call, with their Dirty flags cleared (use `dirty` instead). */
+  takeDirtyPages(): number[] {
+    const pages = this.newlyDirty;
+    if (pages.length === 0) return pages;
+    this.newlyDirty = [];
+    for (const p of pages) this.pageFlags[p]! &= ~PageFlag.Dirty;
+    for (const l of this.cleanListeners) l();
+    return pages;
   }
 
   /** Copies `data` into RAM at physical address `paddr` (a device or loader write). */

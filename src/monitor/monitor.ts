@@ -29,7 +29,9 @@ export type StopReason =
   /** The guest waits for an interrupt that nothing can ever raise. */
   | { readonly kind: 'deadlock' }
   /** A trap was taken while trap reporting is on (debuggers). */
-  | { readonly kind: 'trap' };
+  | { readonly kind: 'trap' }
+  /** requestPause() was called (after an input event, by a debugger): the run can simply continue. */
+  | { readonly kind: 'paused' };
 
 const SEMIHOST_PRE = 0x01f01013; // slli x0, x0, 0x1f
 const SEMIHOST_EBREAK = 0x00100073; // ebreak (32-bit)
@@ -49,6 +51,7 @@ export class Monitor {
   readonly memory: GuestMemory;
   /** Whether the guest has used the UART's receive side, so console input goes to the UART. */
   private uartReceives = false;
+  private pauseRequested = false;
 
   constructor(readonly board: VirtBoard, options: MonitorOptions = {}) {
     this.memory = new GuestMemory(board.hart, board.bus);
@@ -77,6 +80,12 @@ export class Monitor {
     return this.board.hart;
   }
 
+  /** Makes runUntil return { kind: 'paused' } at the next instruction boundary. */
+  requestPause(): void {
+    this.pauseRequested = true;
+    this.board.hart.requestReturn();
+  }
+
   /** Runs until icount reaches `target` or the guest stops; never reads the host clock. */
   runUntil(target: number): StopReason {
     const board = this.board;
@@ -84,6 +93,10 @@ export class Monitor {
     for (;;) {
       if (board.power.kind === 'off') return { kind: 'exit', status: board.power.status };
       if (board.power.kind === 'reboot') return { kind: 'reboot' };
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        return { kind: 'paused' };
+      }
       const now = hart.icount;
       if (now >= target) return { kind: 'target' };
       this.deliverConsoleInput(now);
@@ -159,12 +172,16 @@ export class Monitor {
     return word(pc) === SEMIHOST_EBREAK && word((pc - 4) | 0) === SEMIHOST_PRE && word((pc + 4) | 0) === SEMIHOST_POST;
   }
 
-  /** wfi: retire at once if an interrupt is pending; otherwise skip virtual time to the next deadline, or wait for input. */
+  /**
+   * wfi: retire at once if an interrupt is pending; otherwise skip virtual
+   * time to the next deadline, or wait for input. Console input is never taken
+   * here: it is delivered at an instruction boundary (the loop top), so a
+   * replay that stops at the input's icount delivers it at the same point.
+   */
   private wfi(): StopReason | undefined {
     const board = this.board;
     const hart = board.hart;
     const now = hart.icount;
-    this.deliverConsoleInput(now);
     if (hart.wfiWakeup()) {
       hart.retire(4);
       return undefined;

@@ -160,7 +160,7 @@ export class Semihosting {
         let data: Uint8Array;
         if (handle.kind === HandleKind.Stdin) {
           if (len === 0) return done(0);
-          data = this.env.host().takeConsole(icount, len);
+          data = this.env.host().readConsole(icount, len);
           if (data.length === 0 && this.env.host().consoleMayArrive()) return { kind: 'wait-console' };
         } else if (handle.kind === HandleKind.Features) {
           data = FEATURES.subarray(handle.value, handle.value + len);
@@ -176,7 +176,7 @@ export class Semihosting {
         return done(len - data.length); // bytes NOT read; == len means end of file
       }
       case SemihostOp.ReadC: {
-        const b = this.env.host().takeConsole(icount, 1);
+        const b = this.env.host().readConsole(icount, 1);
         if (b.length === 0) return this.env.host().consoleMayArrive() ? { kind: 'wait-console' } : done(-1);
         return done(b[0]!);
       }

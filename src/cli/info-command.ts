@@ -1,0 +1,74 @@
+/** `retrovisor info`: what a recording holds. */
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { INPUT_SOURCE_NAMES } from '../host/host-input.js';
+import { BlockType, RecordingReader } from '../replay/recording-file.js';
+
+export function registerInfo(program: Command): void {
+  program
+    .command('info')
+    .description('describe a recording: guest, machine, size, instructions, inputs by kind, checkpoints, completeness')
+    .argument('<recording>', 'a .rvr file')
+    .option('--json', 'print the description as JSON')
+    .action((file: string, opts: { json?: boolean }) => {
+      const info = describeRecording(file);
+      if (opts.json === true) {
+        process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+        return;
+      }
+      const lines = [
+        `recording   ${file} (${info.fileBytes} bytes, format ${info.formatVersion}, written by ${info.producer})`,
+        `status      ${info.complete ? 'complete' : `INCOMPLETE: the recorder stopped before its footer; replayable to icount ${info.icount}`}`,
+        `guest       ${info.program} ${info.args.join(' ')}`.trimEnd(),
+        `image       sha256 ${info.imageSha256} (${info.imageBytes} bytes, embedded)`,
+        `machine     virt, ${info.isa}, ${info.memory / (1024 * 1024)} MiB RAM, ${info.clock} clock`,
+        `instructions ${info.icount}${info.end === undefined ? '' : ` (ended: ${info.end}${info.end === 'exit' ? `, status ${info.exitStatus}` : ''})`}`,
+        `inputs      ${info.inputs.total}${info.inputs.total === 0 ? '' : ` (${Object.entries(info.inputs.bySource).map(([k, v]) => `${k} ${v}`).join(', ')})`}`,
+        `event data  ${info.eventBytes} bytes in ${info.chunks} chunks; ${info.stateChecks} state checks every ${info.checkInterval} instructions`,
+        `checkpoints ${info.checkpoints}`,
+      ];
+      process.stdout.write(lines.join('\n') + '\n');
+    });
+}
+
+export function describeRecording(file: string) {
+  const reader = RecordingReader.open(file);
+  const bySource: Record<string, number> = {};
+  let total = 0;
+  let chunks = 0;
+  let checks = 0;
+  for (const c of reader.chunks()) {
+    chunks++;
+    checks += c.periodic.length;
+    for (const e of c.events) {
+      const name = INPUT_SOURCE_NAMES[e.source] ?? String(e.source);
+      bySource[name] = (bySource[name] ?? 0) + 1;
+      total++;
+    }
+  }
+  const image = reader.programImage();
+  const h = reader.header;
+  return {
+    fileBytes: statSync(file).size,
+    formatVersion: reader.version,
+    producer: h.producer,
+    complete: !reader.incomplete,
+    program: h.guest.program,
+    args: h.guest.args,
+    imageSha256: h.guest.image,
+    imageBytes: image.bytes.length,
+    isa: h.machine.isa,
+    memory: h.machine.memory,
+    clock: h.clock,
+    icount: reader.lastIcount(),
+    end: reader.footer?.stop,
+    exitStatus: reader.footer?.exitStatus,
+    finalDigest: reader.footer?.finalDigest,
+    inputs: { total, bySource },
+    chunks,
+    eventBytes: reader.blocks.filter((b) => b.type === BlockType.Events).reduce((n, b) => n + b.raw.length, 0),
+    stateChecks: checks,
+    checkInterval: h.digestInterval,
+    checkpoints: reader.checkpoints().length,
+  };
+}

@@ -1,0 +1,64 @@
+/** `retrovisor record`: run a program live and write every input it receives to a .rvr recording. */
+import { statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { Stopwatch } from '../host/stopwatch.js';
+import { Recorder, DEFAULT_CHECK_INTERVAL } from '../replay/recorder.js';
+import { driveLive } from './drive.js';
+import { liveInputs, printStats, readElf, runOptions, type RunOptions } from './run-command.js';
+import { UserError, parseCount, parseSize } from './user-error.js';
+
+interface RecordOptions extends RunOptions {
+  readonly output: string;
+  readonly checkInterval: string;
+}
+
+export function registerRecord(program: Command): void {
+  runOptions(program
+    .command('record')
+    .description('run a program live and record every input it receives, so the run replays exactly anywhere')
+    .argument('<program>', 'guest ELF (RV32, linked for RAM at 0x80000000)')
+    .argument('[args...]', 'guest arguments (after --)')
+    .requiredOption('-o, --output <file>', 'the recording to write (.rvr)')
+    .option('--check-interval <n>', 'instructions between state checks in the recording', String(DEFAULT_CHECK_INTERVAL)))
+    .action(async (file: string, args: string[], opts: RecordOptions) => {
+      process.exitCode = await recordProgram(file, args, opts);
+    });
+}
+
+export async function recordProgram(file: string, args: readonly string[], opts: RecordOptions): Promise<number> {
+  const elf = readElf(file);
+  const memory = parseSize(opts.memory, '--memory');
+  const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
+  const checkInterval = parseCount(opts.checkInterval, '--check-interval');
+  if (checkInterval < 1) throw new UserError('--check-interval must be at least 1');
+  const inputs = liveInputs(file, args, opts);
+  try {
+    const recorder = new Recorder({
+      output: opts.output, elf, programName: file, args, memory, checkInterval, source: inputs.host,
+    });
+    inputs.attach(recorder.vm.monitor);
+    let sinceFlush = new Stopwatch();
+    const summary = await driveLive(recorder.vm, {
+      maxInsns,
+      trace: opts.trace,
+      shouldQuit: inputs.quitRequested,
+      observeOutput: inputs.console.observeOutput?.bind(inputs.console),
+      runUntil: (target) => recorder.runUntil(target),
+      afterSlice: () => {
+        // Flushed at least once a second, so a killed recorder leaves a replayable file.
+        if (sinceFlush.seconds() >= 0.5) {
+          recorder.flush();
+          sinceFlush = new Stopwatch();
+        }
+      },
+    });
+    const status = summary.stop.kind === 'exit' ? summary.stop.status : 0;
+    recorder.finish(summary.end, status);
+    const size = statSync(opts.output).size;
+    process.stderr.write(`retrovisor: recorded ${summary.icount} instructions and ${recorder.host.events.length} inputs to ${opts.output} (${size} bytes)\n`);
+    if (opts.stats === true) printStats(summary);
+    return summary.exitCode;
+  } finally {
+    inputs.host.close();
+  }
+}

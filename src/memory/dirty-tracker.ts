@@ -1,0 +1,36 @@
+/**
+ * Which RAM pages were written since each consumer last asked. Several
+ * consumers (state checks of the recorder, checkpoints of the timeline) share
+ * the one Dirty flag per page: collecting clears the flags and hands the pages
+ * to every consumer's own set, so no consumer misses a write.
+ */
+import type { Ram } from './ram.js';
+
+export class DirtyTracker {
+  private readonly consumers: Set<number>[] = [];
+
+  constructor(private readonly ram: Ram) {}
+
+  /** A new consumer; it sees pages written from now on. Returns its id. */
+  subscribe(): number {
+    this.drain();
+    this.consumers.push(new Set());
+    return this.consumers.length - 1;
+  }
+
+  /** Pages written since consumer `id` last collected, ascending; they are forgotten for this consumer. */
+  collect(id: number): number[] {
+    this.drain();
+    const set = this.consumers[id];
+    if (set === undefined) throw new RangeError(`no dirty-page consumer ${id}`);
+    const pages = [...set].sort((a, b) => a - b);
+    set.clear();
+    return pages;
+  }
+
+  private drain(): void {
+    const pages = this.ram.takeDirtyPages();
+    if (pages.length === 0) return;
+    for (const set of this.consumers) for (const p of pages) set.add(p);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Runs a guest with state checks at the same points in recording and in
+ * replay: after every input event (the run pauses right after it) and at every
+ * multiple of the check interval. Both sides share this code, so the checks are
+ * taken at identical instants and the dirty-page sets they hash are identical.
+ */
+import type { StopReason } from '../monitor/monitor.js';
+import type { GuestVm } from '../vm/guest-vm.js';
+import type { RecordedEvent, StateCheck } from './recording-file.js';
+import { stateCheck } from './state-check.js';
+
+export interface CheckSink {
+  /** A check after input event(s): `event` is the last input before the pause. */
+  afterEvent(event: RecordedEvent, check: StateCheck): void;
+  /** A periodic check at icount (a multiple of the interval). */
+  periodic(icount: number, check: StateCheck): void;
+}
+
+export class CheckedRun {
+  private readonly dirtyId: number;
+  private pending: RecordedEvent | undefined;
+
+  constructor(readonly vm: GuestVm, readonly interval: number, private readonly sink: CheckSink) {
+    this.dirtyId = vm.board.ram.dirty.subscribe();
+  }
+
+  /** Notes an input event; the run pauses at the next boundary to check the state it produced. */
+  noteEvent(event: RecordedEvent): void {
+    this.pending = event;
+    this.vm.monitor.requestPause();
+  }
+
+  private check(withRegisters: boolean): StateCheck {
+    return stateCheck(this.vm, this.vm.board.ram.dirty.collect(this.dirtyId), withRegisters);
+  }
+
+  /** Runs until icount reaches `target` or the guest stops; pauses for checks are handled inside. */
+  runUntil(target: number): StopReason {
+    const hart = this.vm.board.hart;
+    for (;;) {
+      const nextCheck = (Math.floor(hart.icount / this.interval) + 1) * this.interval;
+      const stop = this.vm.runUntil(Math.min(target, nextCheck));
+      if (this.pending !== undefined) {
+        const event = this.pending;
+        this.pending = undefined;
+        this.sink.afterEvent(event, this.check(true));
+      }
+      if (hart.icount === nextCheck) this.sink.periodic(nextCheck, this.check(false));
+      if (stop.kind === 'paused' || (stop.kind === 'target' && hart.icount < target)) {
+        if (hart.icount >= target) return { kind: 'target' };
+        continue;
+      }
+      return stop;
+    }
+  }
+}

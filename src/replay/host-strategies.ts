@@ -1,0 +1,150 @@
+/**
+ * Record and replay as strategies behind the HostInput door (STYLE rule 10:
+ * no mode checks in devices). Recording wraps another strategy (live, or a
+ * script) and logs every answer with its icount; replaying answers from the
+ * log and reports a divergence when the guest asks for something else.
+ */
+import { INPUT_SOURCE_NAMES, InputSource, type HostInput } from '../host/host-input.js';
+import { crc32 } from './bytes.js';
+import { Divergence } from './divergence.js';
+import type { RecordedEvent } from './recording-file.js';
+
+/** Called for each input as it crosses the door. */
+export type EventListener = (event: RecordedEvent) => void;
+
+export class RecordingHostInput implements HostInput {
+  /** Events logged, in order. */
+  readonly events: RecordedEvent[] = [];
+
+  /** `pc` reports the guest pc at the moment of the input. */
+  constructor(private readonly inner: HostInput, private readonly pc: () => number, private readonly onEvent: EventListener) {}
+
+  private log(event: RecordedEvent): void {
+    this.events.push(event);
+    this.onEvent(event);
+  }
+
+  ask(icount: number, source: InputSource, question: Uint8Array): Uint8Array {
+    const payload = this.inner.ask(icount, source, question);
+    this.log({ icount, source, pc: this.pc(), questionHash: crc32(question), payload: payload.slice() });
+    return payload;
+  }
+
+  takeConsole(icount: number, max: number): Uint8Array {
+    const bytes = this.inner.takeConsole(icount, max);
+    if (bytes.length > 0) this.log({ icount, source: InputSource.Console, pc: this.pc(), questionHash: 0, payload: bytes.slice() });
+    return bytes;
+  }
+
+  readConsole(icount: number, max: number): Uint8Array {
+    const bytes = this.inner.readConsole(icount, max);
+    // "Nothing yet" is not an input: the guest asks again at the same instruction once bytes arrive.
+    if (bytes.length > 0) this.log({ icount, source: InputSource.ConsoleRead, pc: this.pc(), questionHash: 0, payload: bytes.slice() });
+    return bytes;
+  }
+
+  nextConsoleIcount(): number | undefined {
+    return this.inner.nextConsoleIcount();
+  }
+
+  consoleMayArrive(): boolean {
+    return this.inner.consoleMayArrive();
+  }
+
+  waitForConsole(): Promise<void> {
+    return this.inner.waitForConsole();
+  }
+
+  close(): void {
+    this.inner.close();
+  }
+}
+
+/** Answers every input from a recording's event log. */
+export class ReplayHostInput implements HostInput {
+  private next = 0;
+  /** Index of the last console event (for consoleMayArrive), -1 if none. */
+  private readonly lastConsole: number;
+
+  constructor(private readonly events: readonly RecordedEvent[], private readonly pc: () => number, private readonly onEvent: EventListener) {
+    let last = -1;
+    events.forEach((e, i) => { if (e.source === InputSource.Console || e.source === InputSource.ConsoleRead) last = i; });
+    this.lastConsole = last;
+  }
+
+  /** The next event not yet consumed. */
+  peek(): RecordedEvent | undefined {
+    return this.events[this.next];
+  }
+
+  /** How many events were consumed. */
+  get consumed(): number {
+    return this.next;
+  }
+
+  /** The events consumed most recently (for divergence reports). */
+  recent(n: number): readonly RecordedEvent[] {
+    return this.events.slice(Math.max(0, this.next - n), this.next);
+  }
+
+  private take(): RecordedEvent {
+    const e = this.events[this.next++]!;
+    this.onEvent(e);
+    return e;
+  }
+
+  ask(icount: number, source: InputSource, question: Uint8Array): Uint8Array {
+    const e = this.peek();
+    const pc = this.pc();
+    const asked = `${INPUT_SOURCE_NAMES[source]} input at icount ${icount} (pc 0x${(pc >>> 0).toString(16)})`;
+    if (e === undefined) throw new Divergence('input', icount, `the guest asked for ${asked}, but the recording has no more inputs`);
+    if (e.icount !== icount || e.source !== source || e.pc !== pc >>> 0) {
+      throw new Divergence('input', icount, `the guest asked for ${asked}, but the recording's next input is ${describeEvent(e)}`, e);
+    }
+    if (e.questionHash !== crc32(question)) {
+      throw new Divergence('input', icount, `the guest asked for ${asked} with a different request than the recorded one`, e);
+    }
+    return this.take().payload;
+  }
+
+  takeConsole(icount: number, max: number): Uint8Array {
+    const e = this.peek();
+    if (e === undefined || e.source !== InputSource.Console || e.icount !== icount) return new Uint8Array(0);
+    if (e.payload.length > max) {
+      throw new Divergence('input', icount, `the guest has room for ${max} console bytes at icount ${icount}, but the recording delivered ${e.payload.length} there`, e);
+    }
+    return this.take().payload;
+  }
+
+  readConsole(icount: number, max: number): Uint8Array {
+    const e = this.peek();
+    if (e === undefined || e.source !== InputSource.ConsoleRead || e.icount !== icount) {
+      // The recorded guest got end of input here, or waited: which one is decided by consoleMayArrive().
+      if (e !== undefined && e.icount < icount) {
+        throw new Divergence('input', icount, `the guest reads the console at icount ${icount}, past the recording's ${describeEvent(e)}`, e);
+      }
+      return new Uint8Array(0);
+    }
+    if (e.payload.length > max || e.pc !== this.pc() >>> 0) {
+      throw new Divergence('input', icount, `the guest reads ${max} console bytes at icount ${icount} (pc 0x${(this.pc() >>> 0).toString(16)}), but the recording has the ${describeEvent(e)}`, e);
+    }
+    return this.take().payload;
+  }
+
+  nextConsoleIcount(): number | undefined {
+    const e = this.peek();
+    return e !== undefined && e.source === InputSource.Console ? e.icount : undefined;
+  }
+
+  consoleMayArrive(): boolean {
+    return this.next <= this.lastConsole;
+  }
+
+  async waitForConsole(): Promise<void> {}
+
+  close(): void {}
+}
+
+export function describeEvent(e: RecordedEvent): string {
+  return `${INPUT_SOURCE_NAMES[e.source] ?? `source ${e.source}`} input at icount ${e.icount} (pc 0x${e.pc.toString(16)}, ${e.payload.length} bytes)`;
+}

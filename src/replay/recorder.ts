@@ -1,0 +1,105 @@
+/**
+ * The Recorder: runs a guest with a RecordingHostInput behind the door and
+ * writes the .rvr file as it goes — header and embedded image first, then an
+ * event chunk whenever flush() is called (the CLI flushes at least once a
+ * second), then the footer. A recorder killed mid-run leaves a file that
+ * replays up to its last complete chunk.
+ */
+import type { ElfFile } from '../elf/elf-file.js';
+import type { HostInput } from '../host/host-input.js';
+import { STEPS_PER_TICK, TIMEBASE_HZ } from '../machine/clock.js';
+import { ISA_STRING } from '../machine/virt-board.js';
+import type { StopReason } from '../monitor/monitor.js';
+import { GuestVm } from '../vm/guest-vm.js';
+import { CheckedRun } from './checked-run.js';
+import { RecordingHostInput } from './host-strategies.js';
+import { RecordingWriter, sha256, type RecordedEvent, type RecordingHeader, type StateCheck } from './recording-file.js';
+import { fullDigest } from './state-check.js';
+
+export const PRODUCER = 'retrovisor 0.1.0';
+export const DEFAULT_CHECK_INTERVAL = 1_000_000;
+
+export interface RecorderOptions {
+  /** Where to write the recording. */
+  readonly output: string;
+  readonly elf: ElfFile;
+  /** The program's name as the user gave it (informational). */
+  readonly programName: string;
+  readonly args: readonly string[];
+  readonly memory: number;
+  readonly bootArgs?: string;
+  /** Steps between periodic state checks (default 1,000,000). */
+  readonly checkInterval?: number;
+  /** Where inputs really come from (live host, a script). */
+  readonly source: HostInput;
+}
+
+/** How a recorded run ended, as written in the footer. */
+export function stopName(stop: StopReason): string {
+  return stop.kind === 'target' ? 'limit' : stop.kind;
+}
+
+export class Recorder {
+  readonly vm: GuestVm;
+  readonly host: RecordingHostInput;
+  readonly header: RecordingHeader;
+  private readonly writer: RecordingWriter;
+  private readonly run: CheckedRun;
+  private chunkStart = 0;
+  private chunkEvents: RecordedEvent[] = [];
+  private chunkPeriodic: StateCheck[] = [];
+  private eventCount = 0;
+  private finished = false;
+
+  constructor(options: RecorderOptions) {
+    const image = options.elf.bytes;
+    this.header = {
+      producer: PRODUCER,
+      machine: { board: 'virt', isa: ISA_STRING, memory: options.memory, stepsPerTick: STEPS_PER_TICK, timebaseHz: TIMEBASE_HZ },
+      guest: { program: options.programName, image: sha256(image), args: [...options.args], bootArgs: options.bootArgs },
+      digestInterval: options.checkInterval ?? DEFAULT_CHECK_INTERVAL,
+      clock: 'virtual',
+    };
+    this.host = new RecordingHostInput(options.source, () => this.vm.board.hart.pc, (e) => {
+      this.chunkEvents.push(e);
+      this.eventCount++;
+      this.run.noteEvent(e);
+    });
+    this.vm = new GuestVm({ elf: options.elf, memory: options.memory, bootArgs: options.bootArgs }, this.host);
+    this.run = new CheckedRun(this.vm, this.header.digestInterval, {
+      afterEvent: (event, check) => { event.after = check; },
+      periodic: (_icount, check) => { this.chunkPeriodic.push(check); },
+    });
+    this.writer = RecordingWriter.create(options.output, this.header);
+    this.writer.writeImage({ role: 'program', name: options.programName, sha256: this.header.guest.image, size: image.length }, image);
+  }
+
+  /** Runs (recording) until icount reaches `target` or the guest stops. */
+  runUntil(target: number): StopReason {
+    return this.run.runUntil(target);
+  }
+
+  /** Writes the inputs and checks gathered since the last flush as one chunk. */
+  flush(): void {
+    const end = this.vm.board.hart.icount;
+    this.writer.writeEvents({ start: this.chunkStart, end, events: this.chunkEvents, periodic: this.chunkPeriodic });
+    this.chunkStart = end;
+    this.chunkEvents = [];
+    this.chunkPeriodic = [];
+  }
+
+  /** Writes the last chunk and the footer (`end`: how the run ended), and closes the file. */
+  finish(end: string, exitStatus: number): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.flush();
+    this.writer.writeFooter({
+      finalIcount: this.vm.board.hart.icount,
+      stop: end,
+      exitStatus,
+      finalDigest: fullDigest(this.vm),
+      eventCount: this.eventCount,
+    });
+    this.writer.close();
+  }
+}
