@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Stopwatch } from '../host/stopwatch.js';
 import { Recorder, DEFAULT_CHECK_INTERVAL } from '../replay/recorder.js';
-import { driveLive } from './drive.js';
+import { driveLive } from '../vm/live-driver.js';
 import { liveInputs, printStats, readElf, runOptions, type RunOptions } from './run-command.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 

@@ -10,7 +10,7 @@ import { LiveHost } from '../host/live-host.js';
 import type { Monitor } from '../monitor/monitor.js';
 import { GuestVm } from '../vm/guest-vm.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
-import { driveLive, type RunSummary } from './drive.js';
+import { driveLive, type RunSummary } from '../vm/live-driver.js';
 
 /** Options shared by run and record. */
 export interface RunOptions {

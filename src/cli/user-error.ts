@@ -1,25 +1,10 @@
+export { ExitCode } from '../vm/exit-codes.js';
+
 /** Errors a user can cause (bad file, bad option). The CLI prints the message, never a stack trace. */
 export class UserError extends Error {
   override readonly name = 'UserError';
 }
 
-/** Exit codes of the CLI, documented in the README. Guest exit statuses are passed through (0-255). */
-export const enum ExitCode {
-  /** A replay diverged from its recording. */
-  Divergence = 122,
-  /** The user quit with Ctrl-A X. */
-  Quit = 130,
-  /** The guest deadlocked: it waits for an interrupt nothing can raise. */
-  Deadlock = 123,
-  /** --max-insns was reached before the guest exited. */
-  InstructionLimit = 124,
-  /** Bad input: missing or invalid file, bad option. */
-  UsageError = 125,
-  /** The guest took a trap it has no handler for, or ran into unmapped memory. */
-  GuestFault = 126,
-  /** A bug in Retrovisor itself. */
-  InternalError = 70,
-}
 
 /** Parses a memory size such as 128M, 64K, 1G or a byte count. */
 export function parseSize(text: string, what: string): number {

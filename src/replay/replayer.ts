@@ -56,7 +56,10 @@ export class Replayer {
     this.vm = new GuestVm({ elf, memory: header.machine.memory, bootArgs: header.guest.bootArgs }, this.host);
     this.run = new CheckedRun(this.vm, header.digestInterval, {
       afterEvent: (event, check) => {
-        if (event.after !== undefined) this.compare(event.after, check, `after the ${describeEvent(event)}`);
+        if (event.after === undefined) return;
+        this.compare(event.after, check, `after the ${describeEvent(event)}\n` +
+          `the input took effect at icount ${event.icount}, pc 0x${event.pc.toString(16)}` +
+          `${this.vm.symbols.describe(event.pc) === undefined ? '' : ` (${this.vm.symbols.describe(event.pc)})`}: from there on the state differs`);
       },
       periodic: (icount, check) => {
         const expected = this.periodic.get(icount);

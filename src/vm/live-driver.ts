@@ -1,12 +1,13 @@
 /**
  * Drives a guest live: synchronous run slices, with the event loop given a
  * turn between them so console input can arrive, and console output flushed.
+ * Used by `run`, `record` and the library API.
  */
 import { openSync, writeSync, closeSync } from 'node:fs';
 import { Stopwatch } from '../host/stopwatch.js';
-import type { GuestVm } from '../vm/guest-vm.js';
 import type { StopReason } from '../monitor/monitor.js';
-import { ExitCode } from './user-error.js';
+import { ExitCode } from './exit-codes.js';
+import type { GuestVm } from './guest-vm.js';
 
 export interface RunSummary {
   readonly exitCode: number;

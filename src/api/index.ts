@@ -1,0 +1,178 @@
+/**
+ * The library API, for deterministic tests of RISC-V programs (vitest, jest,
+ * node:test): record a guest with scripted input, replay the recording, and
+ * assert on its console output and final state.
+ *
+ *   import { record, replay } from 'retrovisor';
+ *   const run = await record({ program: 'fw.elf', input: 'at 0 "x"\n', output: 'fw.rvr' });
+ *   const again = replay('fw.rvr');
+ *   expect(again.stdout).toBe(run.stdout);
+ *   expect(again.digest).toBe(run.digest);
+ */
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { ElfFile } from '../elf/elf-file.js';
+import { ScriptedConsole, parseConsoleScript, type ScriptStep } from '../host/console-script.js';
+import { LiveHost } from '../host/live-host.js';
+import { NoHostInput } from '../host/host-input.js';
+import { Divergence } from '../replay/divergence.js';
+import { RecordingReader } from '../replay/recording-file.js';
+import { Recorder } from '../replay/recorder.js';
+import { Replayer } from '../replay/replayer.js';
+import { fullDigest } from '../replay/state-check.js';
+import { GuestVm } from '../vm/guest-vm.js';
+import { driveLive } from '../vm/live-driver.js';
+
+export { Divergence } from '../replay/divergence.js';
+export { RecordingError } from '../replay/recording-file.js';
+export { ElfError } from '../elf/elf-file.js';
+export { LoadError } from '../machine/loader.js';
+export { ScriptError, type ScriptStep } from '../host/console-script.js';
+
+export interface GuestOptions {
+  /** Path of the guest ELF. */
+  readonly program: string;
+  /** Guest arguments (the semihosting command line is the program path followed by these). */
+  readonly args?: readonly string[];
+  /** Console input: a script (see README "Input scripts") as text or parsed steps. None by default. */
+  readonly input?: string | readonly ScriptStep[];
+  /** RAM size in bytes (default 128 MiB). */
+  readonly memory?: number;
+  /** Stop after this many instructions. */
+  readonly maxInsns?: number;
+  /** Directory the guest may use host files in (semihosting). */
+  readonly semihostRoot?: string;
+}
+
+export interface RecordOptions extends GuestOptions {
+  /** Where to write the recording. */
+  readonly output: string;
+  /** Instructions between state checks (default 1,000,000). */
+  readonly checkInterval?: number;
+}
+
+/** What a run produced. */
+export interface RunResult {
+  /** Guest console output (UART, semihosting stdout, HTIF). */
+  readonly stdout: string;
+  /** Guest stderr (semihosting) and Retrovisor's own one-line messages. */
+  readonly stderr: string;
+  /** How the run ended: exit, fatal-trap, deadlock, limit, quit, reboot. */
+  readonly end: string;
+  /** The guest's exit status when `end` is "exit". */
+  readonly exitStatus: number | undefined;
+  /** Instructions (steps) executed. */
+  readonly icount: number;
+  /** SHA-256 of the full final machine state. */
+  readonly digest: string;
+}
+
+function guestSetup(options: GuestOptions) {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(options.program);
+  } catch (e) {
+    throw new Error(`cannot read ${options.program}: ${(e as Error).message}`);
+  }
+  const elf = new ElfFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options.program);
+  const steps = options.input === undefined ? [] : typeof options.input === 'string' ? parseConsoleScript(options.input) : options.input;
+  let pause: () => void = () => {};
+  const console = new ScriptedConsole(steps, () => pause());
+  const root = options.semihostRoot === undefined ? undefined : path.resolve(options.semihostRoot);
+  if (root !== undefined && !statSync(root).isDirectory()) throw new Error(`${root} is not a directory`);
+  const host = new LiveHost({ semihostRoot: root, commandLine: [options.program, ...(options.args ?? [])].join(' '), console });
+  return { elf, console, host, setPause: (f: () => void) => { pause = f; } };
+}
+
+async function drive(vm: GuestVm, options: GuestOptions, console: ScriptedConsole, runUntil?: (t: number) => ReturnType<GuestVm['runUntil']>) {
+  const out: Buffer[] = [];
+  let err = '';
+  const summary = await driveLive(vm, {
+    maxInsns: options.maxInsns ?? Infinity,
+    shouldQuit: () => false,
+    stdout: (b) => { out.push(Buffer.from(b)); },
+    stderr: (t) => { err += t; },
+    observeOutput: (b) => console.observeOutput(b),
+    runUntil,
+  });
+  return { stdout: Buffer.concat(out).toString('latin1'), stderr: err, summary };
+}
+
+/** Runs a guest live (no recording) with scripted input. */
+export async function run(options: GuestOptions): Promise<RunResult> {
+  const { elf, console, host, setPause } = guestSetup(options);
+  try {
+    const vm = new GuestVm({ elf, memory: options.memory }, host);
+    setPause(() => vm.monitor.requestPause());
+    const r = await drive(vm, options, console);
+    return result(r.stdout, r.stderr, r.summary.end, r.summary.stop, vm);
+  } finally {
+    host.close();
+  }
+}
+
+/** Runs a guest with scripted input and records it to `options.output`. */
+export async function record(options: RecordOptions): Promise<RunResult> {
+  const { elf, console, host, setPause } = guestSetup(options);
+  try {
+    const recorder = new Recorder({
+      output: options.output, elf, programName: options.program, args: options.args ?? [],
+      memory: options.memory ?? 128 * 1024 * 1024, checkInterval: options.checkInterval, source: host,
+    });
+    setPause(() => recorder.vm.monitor.requestPause());
+    const r = await drive(recorder.vm, options, console, (t) => recorder.runUntil(t));
+    const status = r.summary.stop.kind === 'exit' ? r.summary.stop.status : 0;
+    recorder.finish(r.summary.end, status);
+    return result(r.stdout, r.stderr, r.summary.end, r.summary.stop, recorder.vm);
+  } finally {
+    host.close();
+  }
+}
+
+export interface ReplayOptions {
+  /** Stop at this icount instead of the end. */
+  readonly until?: number;
+  /** Compare the full final state with the recording (default true when replaying to the end of a complete recording). */
+  readonly verify?: boolean;
+}
+
+export interface ReplayResult extends RunResult {
+  /** The recording has no footer (the recorder was killed); replay went to its last complete chunk. */
+  readonly incomplete: boolean;
+  /** Registers x0..x31 at the end. */
+  readonly registers: readonly number[];
+  readonly pc: number;
+}
+
+/** Replays a recording; throws Divergence (with a `report`) if the replay does not follow it, RecordingError if it is damaged. */
+export function replay(recording: string, options: ReplayOptions = {}): ReplayResult {
+  const replayer = new Replayer(RecordingReader.open(recording));
+  const out: Buffer[] = [];
+  let err = '';
+  replayer.vm.board.onConsole = (b, error) => {
+    if (error) err += Buffer.from(b).toString('latin1');
+    else out.push(Buffer.from(b));
+  };
+  const outcome = replayer.replay(options.until ?? Infinity);
+  if ((options.verify ?? true) && outcome.reachedEnd && !outcome.incomplete) replayer.verifyFinalState();
+  const hart = replayer.vm.board.hart;
+  const base = result(Buffer.concat(out).toString('latin1'), err, outcome.stop.kind === 'target' ? 'limit' : outcome.stop.kind, outcome.stop, replayer.vm);
+  return { ...base, incomplete: outcome.incomplete, registers: Array.from(hart.x.subarray(0, 32)), pc: hart.pc >>> 0 };
+}
+
+function result(stdout: string, stderr: string, end: string, stop: ReturnType<GuestVm['runUntil']>, vm: GuestVm): RunResult {
+  return {
+    stdout, stderr, end,
+    exitStatus: stop.kind === 'exit' ? stop.status : undefined,
+    icount: vm.board.hart.icount,
+    digest: fullDigest(vm),
+  };
+}
+
+/** True when `e` is a replay divergence. */
+export function isDivergence(e: unknown): e is Divergence {
+  return e instanceof Divergence;
+}
+
+// Keep the no-input host available to library users who drive GuestVm themselves.
+export { NoHostInput, GuestVm };

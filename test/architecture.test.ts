@@ -1,0 +1,56 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './support/cli.js';
+
+/**
+ * The layers of src/ and what each may import (docs/ARCHITECTURE.md). A layer
+ * may always import its own files; everything else must be listed here.
+ */
+export const ALLOWED: Record<string, readonly string[]> = {
+  isa: [],
+  memory: [],
+  elf: [],
+  host: [],
+  hart: ['isa', 'memory'],
+  machine: ['hart', 'memory', 'host', 'elf', 'isa'],
+  monitor: ['machine', 'hart', 'memory', 'host', 'isa'],
+  vm: ['monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  replay: ['vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  api: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  cli: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+};
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('architecture', () => {
+  it('every source file lives in a known layer', () => {
+    const layers = new Set(sources(join(REPO, 'src')).map((p) => relative(join(REPO, 'src'), p).split(sep)[0]!));
+    expect([...layers].filter((l) => !(l in ALLOWED))).toEqual([]);
+  });
+
+  it('layers import only what docs/ARCHITECTURE.md allows', () => {
+    const violations: string[] = [];
+    for (const file of sources(join(REPO, 'src'))) {
+      const layer = relative(join(REPO, 'src'), file).split(sep)[0]!;
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/from '(\.\.?\/[^']+)'/g)) {
+        const target = relative(join(REPO, 'src'), join(file, '..', m[1]!)).split(sep)[0]!;
+        if (target !== layer && !(ALLOWED[layer] ?? []).includes(target)) {
+          violations.push(`${relative(REPO, file)} imports ${m[1]} (layer ${target})`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('the architecture document names every layer', () => {
+    const doc = readFileSync(join(REPO, 'docs', 'ARCHITECTURE.md'), 'utf8');
+    for (const layer of Object.keys(ALLOWED)) expect(doc).toContain(`src/${layer}/`);
+  });
+});
