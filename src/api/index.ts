@@ -42,6 +42,8 @@ export interface GuestOptions {
   readonly maxInsns?: number;
   /** Directory the guest may use host files in (semihosting). */
   readonly semihostRoot?: string;
+  /** Guest time: "virtual" (default, follows the instruction count) or "host" (each reading is a recorded input). */
+  readonly clock?: 'virtual' | 'host';
 }
 
 export interface RecordOptions extends GuestOptions {
@@ -102,7 +104,7 @@ async function drive(vm: GuestVm, options: GuestOptions, console: ScriptedConsol
 export async function run(options: GuestOptions): Promise<RunResult> {
   const { elf, console, host, setPause } = guestSetup(options);
   try {
-    const vm = new GuestVm({ elf, memory: options.memory }, host);
+    const vm = new GuestVm({ elf, memory: options.memory, clock: options.clock }, host);
     setPause(() => vm.monitor.requestPause());
     const r = await drive(vm, options, console);
     return result(r.stdout, r.stderr, r.summary.end, r.summary.stop, vm);
@@ -117,7 +119,7 @@ export async function record(options: RecordOptions): Promise<RunResult> {
   try {
     const recorder = new Recorder({
       output: options.output, elf, programName: options.program, args: options.args ?? [],
-      memory: options.memory ?? 128 * 1024 * 1024, checkInterval: options.checkInterval, source: host,
+      memory: options.memory ?? 128 * 1024 * 1024, checkInterval: options.checkInterval, source: host, clock: options.clock,
     });
     setPause(() => recorder.vm.monitor.requestPause());
     const r = await drive(recorder.vm, options, console, (t) => recorder.runUntil(t));

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Stopwatch } from '../host/stopwatch.js';
 import { Recorder, DEFAULT_CHECK_INTERVAL } from '../replay/recorder.js';
 import { driveLive } from '../vm/live-driver.js';
-import { liveInputs, printStats, readElf, runOptions, type RunOptions } from './run-command.js';
+import { clockOf, liveInputs, printStats, readElf, runOptions, type RunOptions } from './run-command.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
 interface RecordOptions extends RunOptions {
@@ -34,7 +34,7 @@ export async function recordProgram(file: string, args: readonly string[], opts:
   const inputs = liveInputs(file, args, opts);
   try {
     const recorder = new Recorder({
-      output: opts.output, elf, programName: file, args, memory, checkInterval, source: inputs.host,
+      output: opts.output, elf, programName: file, args, memory, checkInterval, source: inputs.host, clock: clockOf(opts.clock),
     });
     inputs.attach(recorder.vm.monitor);
     let sinceFlush = new Stopwatch();

@@ -20,6 +20,7 @@ export interface RunOptions {
   readonly trace?: string;
   readonly stats?: boolean;
   readonly input?: string;
+  readonly clock: string;
 }
 
 /** Adds the options shared by run and record to a command. */
@@ -30,7 +31,14 @@ export function runOptions(cmd: Command): Command {
     .option('--semihost-root <dir>', 'directory the guest may use host files in (semihosting); none by default')
     .option('--input <file>', 'script console input instead of reading stdin (see README: input scripts)')
     .option('--trace <file>', 'write every executed instruction to a file (slow)')
+    .option('--clock <mode>', 'guest time: "virtual" follows the instruction count; "host" follows the host clock (each reading is a recorded input)', 'virtual')
     .option('--stats', 'print instructions, time and MIPS to stderr at the end');
+}
+
+/** Validates --clock. */
+export function clockOf(mode: string): 'virtual' | 'host' {
+  if (mode !== 'virtual' && mode !== 'host') throw new UserError(`--clock must be "virtual" or "host" (got "${mode}")`);
+  return mode;
 }
 
 /** Reads and parses a guest ELF, turning file problems into one-line errors. */
@@ -108,7 +116,7 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
   const inputs = liveInputs(file, args, opts);
   try {
-    const config = { elf, memory };
+    const config = { elf, memory, clock: clockOf(opts.clock) };
     let vm = new GuestVm(config, inputs.host);
     inputs.attach(vm.monitor);
     const summary = await driveLive(vm, {

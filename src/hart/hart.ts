@@ -25,6 +25,7 @@ import {
 } from './csr-bits.js';
 import { buildRunLoop } from './interpreter.js';
 import { DECODED_PAGE_WORDS, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
+import { PMP_ENTRIES, Pmp, PmpAccess, legalPmpCfg, pmpLocked } from './pmp.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
 
 /** Slots of the CSR storage array. Not CSR numbers: many CSRs are views of these. */
@@ -166,6 +167,8 @@ export class Hart {
   fatalTrap: FatalTrap | undefined;
   /** Set when run() returns VmExit.HostCsr. */
   hostCsr: HostCsrRequest | undefined;
+  /** Physical memory protection, decoded from the pmpcfg/pmpaddr CSRs. */
+  private readonly pmp = new Pmp();
 
   readonly ram: Ram;
   readonly hartId: number;
@@ -198,6 +201,7 @@ export class Hart {
     this.fatalTrap = undefined;
     this.hostCsr = undefined;
     this.returnRequested = false;
+    this.updatePmp();
     this.flushDecoded();
     this.stateChanged();
   }
@@ -309,8 +313,10 @@ export class Hart {
     this.icount = icount;
     const cause = this.trapCause;
     const vector = this.trapVector(cause, false);
-    // The first instruction of a handler faulted, and would fault again forever.
-    if (pc === this.lastTrapTarget && icount === this.lastTrapStep && vector === pc) {
+    // The first instruction of a handler faulted, and this trap would bring it back to the same
+    // instruction at the same privilege, to fault again forever.
+    const samePriv = this.delegated(cause & 0x7fffffff, false) ? this.priv === Priv.S : this.priv === Priv.M;
+    if (pc === this.lastTrapTarget && icount === this.lastTrapStep && vector === pc && samePriv) {
       this.fatalTrap = {
         cause: this.csr[this.priv === Priv.M ? Slot.mcause : Slot.scause]!,
         epc: this.csr[this.priv === Priv.M ? Slot.mepc : Slot.sepc]!,
@@ -522,6 +528,8 @@ export class Hart {
   }
 
   private readPte(pa: number, access: Access, va: number): number {
+    // Implicit page-table accesses are checked by PMP as S-mode accesses (Privileged spec 3.7.1).
+    if (!this.pmp.allows(pa, 4, PmpAccess.Read, Priv.S)) return this.accessFault(va, access);
     if (this.ram.contains(pa, 4)) return this.ram.i32[(pa - this.ram.base) >>> 2]!;
     if (pa > 0xfffffffc) return this.accessFault(va, access);
     try {
@@ -533,6 +541,7 @@ export class Hart {
   }
 
   private writePte(pa: number, value: number, access: Access, va: number): void {
+    if (!this.pmp.allows(pa, 4, PmpAccess.Write, Priv.S)) this.accessFault(va, access);
     if (this.ram.contains(pa, 4)) {
       const off = pa - this.ram.base;
       this.ram.noteWrite(off);
@@ -555,6 +564,9 @@ export class Hart {
     const vpn = va >>> PAGE_SHIFT;
     const i = vpn & TLB_MASK;
     const delta = ((off & ~0xfff) - (va & ~0xfff)) | 0;
+    const grant = this.pmp.pageGrant(pa - (pa & 0xfff), this.dataPriv());
+    const needed = access === Access.Load ? PmpAccess.Read : PmpAccess.Write;
+    if (grant < 0 || (grant & needed) === 0) return; // mixed or refused: every access is checked
     if (access === Access.Load) {
       if ((flags & PageFlag.Watched) !== 0) return;
       this.ltag[i] = vpn | this.dataCtx;
@@ -576,6 +588,7 @@ export class Hart {
       value = this.loadMisaligned(va, size);
     } else {
       const pa = this.translate(va, Access.Load);
+      this.checkPmp(pa, size, PmpAccess.Read, va, Access.Load);
       this.fillDataTlb(va, pa, Access.Load);
       value = this.loadPhysical(pa, size as AccessSize, va, Access.Load);
     }
@@ -589,7 +602,10 @@ export class Hart {
   /** Misaligned loads are emulated, byte by byte (documented: the EEI supports them; AMOs still trap). */
   private loadMisaligned(va: number, size: number): number {
     const pas: number[] = [];
-    for (let i = 0; i < size; i++) pas.push(this.translate((va + i) | 0, Access.Load));
+    for (let i = 0; i < size; i++) {
+      pas.push(this.translate((va + i) | 0, Access.Load));
+      this.checkPmp(pas[i]!, 1, PmpAccess.Read, (va + i) | 0, Access.Load);
+    }
     let value = 0;
     for (let i = 0; i < size; i++) value |= this.loadPhysical(pas[i]!, 1, (va + i) | 0, Access.Load) << (8 * i);
     return value;
@@ -619,11 +635,15 @@ export class Hart {
     if ((va & (size - 1)) !== 0) {
       // Translate every byte before writing any, so a fault leaves memory untouched.
       const pas: number[] = [];
-      for (let i = 0; i < size; i++) pas.push(this.translate((va + i) | 0, Access.Store));
+      for (let i = 0; i < size; i++) {
+        pas.push(this.translate((va + i) | 0, Access.Store));
+        this.checkPmp(pas[i]!, 1, PmpAccess.Write, (va + i) | 0, Access.Store);
+      }
       for (let i = 0; i < size; i++) this.storePhysical(pas[i]!, 1, value >>> (8 * i), (va + i) | 0);
       return;
     }
     const pa = this.translate(va, Access.Store);
+    this.checkPmp(pa, size, PmpAccess.Write, va, Access.Store);
     this.storePhysical(pa, size, value, va);
     this.fillDataTlb(va, pa, Access.Store);
   }
@@ -658,6 +678,7 @@ export class Hart {
     this.icount = icount;
     if ((va & 3) !== 0) this.raise(Exception.StoreMisaligned, va);
     const pa = this.translate(va, Access.Store); // AMOs need write permission and raise store faults
+    this.checkPmp(pa, 4, PmpAccess.Read | PmpAccess.Write, va, Access.Store);
     const old = this.loadPhysical(pa, 4, va, Access.Store) | 0;
     let next: number;
     switch (op) {
@@ -681,6 +702,7 @@ export class Hart {
     this.icount = icount;
     if ((va & 3) !== 0) this.raise(Exception.LoadMisaligned, va);
     const pa = this.translate(va, Access.Load);
+    this.checkPmp(pa, 4, PmpAccess.Read, va, Access.Load);
     const value = this.loadPhysical(pa, 4, va, Access.Load) | 0;
     this.reservation = pa;
     return value;
@@ -692,6 +714,7 @@ export class Hart {
     this.icount = icount;
     if ((va & 3) !== 0) this.raise(Exception.StoreMisaligned, va);
     const pa = this.translate(va, Access.Store); // permission checks even when it fails
+    this.checkPmp(pa, 4, PmpAccess.Write, va, Access.Store);
     const ok = this.reservation === pa;
     this.reservation = -1;
     if (!ok) return 1;
@@ -734,18 +757,48 @@ export class Hart {
     return decoded;
   }
 
-  /** Translates an instruction address, through the fetch TLB. */
+  /**
+   * Translates an instruction address and checks PMP, through the fetch TLB,
+   * which holds only pages that PMP lets this privilege execute in full.
+   */
   private translateFetch(va: number): number {
     const vpn = va >>> PAGE_SHIFT;
     const i = vpn & TLB_MASK;
     const tag = vpn | (this.priv << 20);
     if (this.ftag[i] === tag) return (this.fpage[i]! >>> 0) + (va & 0xfff);
     const pa = this.translate(va, Access.Fetch);
+    const grant = this.pmp.pageGrant(pa - (pa & 0xfff), this.priv);
+    if (grant < 0) {
+      // Mixed permissions in this page: check this instruction, and make the loop come back for the next one.
+      this.checkPmp(pa, 2, PmpAccess.Execute, va, Access.Fetch);
+      const lo = this.loadPhysical(pa, 2, va, Access.Fetch);
+      if (isFullLength(lo)) this.checkPmp(pa, 4, PmpAccess.Execute, va, Access.Fetch);
+      this.requestAttention();
+      return pa;
+    }
+    if ((grant & PmpAccess.Execute) === 0) return this.accessFault(va, Access.Fetch);
     if (pa < 0x100000000) {
       this.ftag[i] = tag;
       this.fpage[i] = pa - (va & 0xfff);
     }
     return pa;
+  }
+
+  /** Raises the access fault for `access` when PMP refuses it at the effective privilege. */
+  private checkPmp(pa: number, size: number, kind: PmpAccess, va: number, access: Access): void {
+    const priv = access === Access.Fetch ? this.priv : this.dataPriv();
+    if (!this.pmp.allows(pa, size, kind, priv)) this.accessFault(va, access);
+  }
+
+  /** Byte i of the pmpcfg registers (entries 0-15). */
+  private pmpCfg(i: number): number {
+    return (this.csr[Slot.pmpcfg0 + (i >>> 2)]! >>> (8 * (i & 3))) & 0xff;
+  }
+
+  /** Rebuilds PMP regions from the CSRs, forgetting every cached translation. */
+  private updatePmp(): void {
+    this.pmp.update((i) => this.pmpCfg(i), (i) => this.csr[Slot.pmpaddr0 + i]!);
+    this.flushTlb();
   }
 
   /** Flags a RAM page as holding decoded code, so stores to it take the slow path. */
@@ -792,14 +845,26 @@ export class Hart {
     return word;
   }
 
-  /** Fetches one 16-bit parcel through translation (for page-crossing instructions). */
+  /** Fetches one 16-bit parcel through translation and PMP (for page-crossing instructions). */
   private fetchParcel(va: number): number {
     const pa = this.translate(va, Access.Fetch);
+    this.checkPmp(pa, 2, PmpAccess.Execute, va, Access.Fetch);
     return this.loadPhysical(pa, 2, va, Access.Fetch) & 0xffff;
   }
 
-  /** The raw bits of the instruction at `va` (for illegal-instruction tval). */
+  /**
+   * The raw bits of the executing instruction at `va` (for illegal-instruction
+   * tval), read from the page it was fetched from, so a translation changed
+   * since (without sfence.vma) cannot change them.
+   */
   private instructionBitsAt(va: number): number {
+    const off = va & 0xfff;
+    const b = this.fetchBytes;
+    const o = this.fetchOffset + off;
+    if (off <= 0xffc && o + 4 <= b.length) {
+      const lo = b[o]! | (b[o + 1]! << 8);
+      return isFullLength(lo) ? (lo | ((b[o + 2]! | (b[o + 3]! << 8)) << 16)) | 0 : lo;
+    }
     const lo = this.fetchParcel(va);
     return isFullLength(lo) ? (lo | (this.fetchParcel((va + 2) | 0) << 16)) | 0 : lo;
   }
@@ -912,8 +977,9 @@ export class Hart {
       case MSECCFG: return c[Slot.mseccfg];
       case MSECCFGH: return 0;
     }
-    if (csr >= Csr.pmpcfg0 && csr <= Csr.pmpcfg3) return c[Slot.pmpcfg0 + (csr - Csr.pmpcfg0)];
-    if (csr >= Csr.pmpaddr0 && csr <= Csr.pmpaddr15) return c[Slot.pmpaddr0 + (csr - Csr.pmpaddr0)];
+    // RV32 has pmpcfg0-15 and pmpaddr0-63; entries 16-63 are not implemented and read zero.
+    if (csr >= Csr.pmpcfg0 && csr <= PMPCFG15) return csr - Csr.pmpcfg0 < PMP_ENTRIES / 4 ? c[Slot.pmpcfg0 + (csr - Csr.pmpcfg0)] : 0;
+    if (csr >= Csr.pmpaddr0 && csr <= PMPADDR63) return csr - Csr.pmpaddr0 < PMP_ENTRIES ? c[Slot.pmpaddr0 + (csr - Csr.pmpaddr0)] : 0;
     // Unimplemented performance counters and events read as zero (allowed by Privileged 3.1.10).
     if ((csr >= Csr.hpmcounter3 && csr <= Csr.hpmcounter31) || (csr >= Csr.hpmcounter3h && csr <= Csr.hpmcounter31h)) {
       this.checkCounterAccess(csr);
@@ -992,12 +1058,32 @@ export class Hart {
       case MSECCFG: c[Slot.mseccfg] = value & (MSecCfg.SSEED | MSecCfg.USEED); break;
       case MSECCFGH: break;
       default:
-        if (csr >= Csr.pmpcfg0 && csr <= Csr.pmpcfg3) c[Slot.pmpcfg0 + (csr - Csr.pmpcfg0)] = value;
-        else if (csr >= Csr.pmpaddr0 && csr <= Csr.pmpaddr15) c[Slot.pmpaddr0 + (csr - Csr.pmpaddr0)] = value & 0x3fffffff;
-        // mhpmcounterN and mhpmeventN are read-only zero: writes are ignored (WARL).
+        if (csr >= Csr.pmpcfg0 && csr <= Csr.pmpcfg3) this.writePmpCfg(csr - Csr.pmpcfg0, value);
+        else if (csr >= Csr.pmpaddr0 && csr <= Csr.pmpaddr15) this.writePmpAddr(csr - Csr.pmpaddr0, value);
+        // pmpcfg4-15, pmpaddr16-63, mhpmcounterN and mhpmeventN are read-only zero: writes are ignored (WARL).
         break;
     }
     this.stateChanged();
+  }
+
+  /** Writes pmpcfgN: each entry's byte is legalized, and locked entries keep theirs. */
+  private writePmpCfg(reg: number, value: number): void {
+    let next = this.csr[Slot.pmpcfg0 + reg]!;
+    for (let b = 0; b < 4; b++) {
+      const entry = reg * 4 + b;
+      if ((this.pmpCfg(entry) & 0x80) !== 0) continue; // locked
+      next = (next & ~(0xff << (8 * b))) | (legalPmpCfg((value >>> (8 * b)) & 0xff) << (8 * b));
+    }
+    this.csr[Slot.pmpcfg0 + reg] = next;
+    this.updatePmp();
+  }
+
+  /** Writes pmpaddrN (bits 33:2 of the address) unless the entry is locked. */
+  private writePmpAddr(entry: number, value: number): void {
+    if (pmpLocked(entry, (i) => this.pmpCfg(i))) return;
+    // Physical addresses are 32 bits here, so pmpaddr bits 31:30 (address bits 33:32) read zero.
+    this.csr[Slot.pmpaddr0 + entry] = value & 0x3fffffff;
+    this.updatePmp();
   }
 
   /** A write to mcycle[h]/minstret[h] is seen by the next instruction (count + 1 here). */
@@ -1052,6 +1138,7 @@ export class Hart {
     this.hostCsr = undefined;
     this.fatalTrap = undefined;
     this.returnRequested = false;
+    this.updatePmp();
     this.flushDecoded();
     this.stateChanged();
   }
@@ -1100,6 +1187,9 @@ export class Hart {
 /** mseccfg (Zkr): not in the Csr enum of 1.12 names used above. */
 const MSECCFG = 0x747;
 const MSECCFGH = 0x757;
+/** The last PMP CSRs of RV32 (entries beyond 15 are not implemented but exist). */
+const PMPCFG15 = 0x3af;
+const PMPADDR63 = 0x3ef;
 
 /** xtvec: MODE 0 (direct) or 1 (vectored); a reserved mode leaves the register unchanged (as QEMU does). */
 function legalTvec(value: number, old: number): number {

@@ -20,6 +20,8 @@ export interface LiveHostOptions {
 
 export class LiveHost implements HostInput {
   private readonly files: HostFiles;
+  /** Host-clock origin: guest host-clock time counts from when this host was created. */
+  private readonly started = process.hrtime.bigint();
 
   constructor(private readonly options: LiveHostOptions) {
     this.files = new HostFiles(options.semihostRoot);
@@ -40,6 +42,12 @@ export class LiveHost implements HostInput {
       }
       case InputSource.FileSystem:
         return encodeFsResponse(this.files.handle(decodeFsRequest(question)));
+      case InputSource.HostClock: {
+        // Timebase ticks (10 MHz) since this host was created: monotonic.
+        const out = new Uint8Array(8);
+        new DataView(out.buffer).setBigUint64(0, (process.hrtime.bigint() - this.started) / 100n, true);
+        return out;
+      }
       default:
         throw new Error(`the live host has no ${INPUT_SOURCE_NAMES[source] ?? source} input`);
     }

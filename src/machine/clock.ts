@@ -1,9 +1,13 @@
 /**
- * Virtual time: the one place that turns the instruction count into guest
- * time (TinyEMU's rtc_get_time). mtime advances by one tick every
- * STEPS_PER_TICK steps, i.e. a virtual 1 GHz hart with a 10 MHz timebase (the
- * device tree's timebase-frequency, as on QEMU virt). `wfi` and guest writes
- * to mtime move an offset; the host clock is never read.
+ * Guest time: the one place that turns the instruction count into guest time
+ * (TinyEMU's rtc_get_time). mtime advances by one tick every STEPS_PER_TICK
+ * steps, i.e. a virtual 1 GHz hart with a 10 MHz timebase (the device tree's
+ * timebase-frequency, as on QEMU virt). `wfi` and guest writes to mtime move
+ * an offset.
+ *
+ * With `--clock host`, every guest read of the time also asks the host clock
+ * (through the host-input door, so each reading is recorded) and moves time
+ * forward to it: guest time then follows the host while staying replayable.
  */
 export const TIMEBASE_HZ = 10_000_000;
 export const STEPS_PER_TICK = 100;
@@ -13,6 +17,14 @@ export const STEPS_PER_SECOND = TIMEBASE_HZ * STEPS_PER_TICK;
 export class VirtualClock {
   /** Ticks added to icount / STEPS_PER_TICK (by wfi skips and mtime writes). Saved in checkpoints. */
   offset = 0;
+  /** Host mode: reads the host clock in ticks (a recorded input). Undefined for virtual time. */
+  hostTicks: ((icount: number) => number) | undefined;
+
+  /** mtime as the guest reads it: in host mode, the host clock is asked first (time never goes back). */
+  read(icount: number): number {
+    if (this.hostTicks !== undefined) this.advanceTo(this.hostTicks(icount), icount);
+    return this.mtime(icount);
+  }
 
   /** mtime at a given icount. */
   mtime(icount: number): number {

@@ -6,7 +6,7 @@
  */
 import { Hart } from '../hart/hart.js';
 import type { Mip } from '../hart/csr-bits.js';
-import type { HostInput } from '../host/host-input.js';
+import { InputSource, type HostInput } from '../host/host-input.js';
 import { Ram } from '../memory/ram.js';
 import { Bus } from './bus.js';
 import { TIMEBASE_HZ, VirtualClock } from './clock.js';
@@ -45,6 +45,8 @@ export type PowerState = { readonly kind: 'on' } | { readonly kind: 'off'; reado
 export interface BoardOptions {
   /** RAM size in bytes (multiple of 4 KiB). */
   readonly memory?: number;
+  /** "virtual" (default): time follows the instruction count; "host": guest time reads follow the host clock. */
+  readonly clock?: 'virtual' | 'host';
 }
 
 export class VirtBoard implements MachineContext {
@@ -74,6 +76,13 @@ export class VirtBoard implements MachineContext {
     this.hart = new Hart(this.bus);
     this.bus.dmaObserver = (paddr, length) => this.hart.noteExternalWrite(paddr, length);
     this.wallClock = new WallClock(() => this.host, this.clock);
+    if (options.clock === 'host') {
+      this.clock.hostTicks = (icount) => {
+        const a = this.host.ask(icount, InputSource.HostClock, new Uint8Array(0));
+        if (a.length !== 8) throw new Error('host-clock input must be 8 bytes');
+        return Number(new DataView(a.buffer, a.byteOffset, 8).getBigUint64(0, true));
+      };
+    }
     this.clint = new Clint(this, this.clock);
     this.plic = new Plic(this);
     this.uart = new Uart16550({

@@ -12,6 +12,7 @@ import { Csr } from '../isa/csr.js';
 import type { FatalTrap } from '../hart/hart.js';
 import { Priv, VmExit, Exception } from '../hart/trap.js';
 import { InputSource } from '../host/host-input.js';
+import { TIMEBASE_HZ } from '../machine/clock.js';
 import type { VirtBoard } from '../machine/virt-board.js';
 import { GuestMemory } from './guest-memory.js';
 import { Semihosting } from './semihosting.js';
@@ -31,7 +32,9 @@ export type StopReason =
   /** A trap was taken while trap reporting is on (debuggers). */
   | { readonly kind: 'trap' }
   /** requestPause() was called (after an input event, by a debugger): the run can simply continue. */
-  | { readonly kind: 'paused' };
+  | { readonly kind: 'paused' }
+  /** With the host clock, the guest waits (wfi) for a deadline this far in host time: sleep, then run again. */
+  | { readonly kind: 'wait-time'; readonly seconds: number };
 
 const SEMIHOST_PRE = 0x01f01013; // slli x0, x0, 0x1f
 const SEMIHOST_EBREAK = 0x00100073; // ebreak (32-bit)
@@ -188,8 +191,17 @@ export class Monitor {
     }
     const deadline = board.nextDeadline(now);
     if (deadline < Infinity) {
+      const target = board.clock.mtime(deadline);
+      if (board.clock.hostTicks !== undefined) {
+        // Host time: wake when the host clock says the deadline has passed; until then the run waits.
+        const ticks = board.clock.read(now);
+        board.updateTimers(now);
+        if (ticks < target && !hart.wfiWakeup()) return { kind: 'wait-time', seconds: (target - ticks) / TIMEBASE_HZ };
+        hart.retire(4);
+        return undefined;
+      }
       hart.retire(4);
-      board.clock.advanceTo(board.clock.mtime(deadline), hart.icount);
+      board.clock.advanceTo(target, hart.icount);
       return undefined;
     }
     return board.host.consoleMayArrive() && this.uartReceives ? { kind: 'wait-input' } : { kind: 'deadlock' };
@@ -203,7 +215,7 @@ export class Monitor {
     switch (req.csr) {
       case Csr.time:
       case Csr.timeh: {
-        const mtime = this.board.clock.mtime(icount);
+        const mtime = this.board.clock.read(icount);
         hart.completeHostCsr(req.csr === Csr.time ? mtime % 0x100000000 : Math.floor(mtime / 0x100000000));
         return;
       }

@@ -218,7 +218,7 @@ export class Semihosting {
         return done(res.result < 0 ? res.errno : 0);
       }
       case SemihostOp.Clock:
-        return done(Math.floor((this.env.clock.mtime(icount) * 100) / TIMEBASE_HZ)); // centiseconds of virtual time
+        return done(Math.floor((this.env.clock.read(icount) * 100) / TIMEBASE_HZ)); // centiseconds of guest time
       case SemihostOp.Time:
         return done(Number(this.env.wallClock.nowNs(icount) / 1_000_000_000n));
       case SemihostOp.Errno:
@@ -246,7 +246,7 @@ export class Semihosting {
         return { kind: 'exit', status: reason === APPLICATION_EXIT ? subcode | 0 : 1 };
       }
       case SemihostOp.Elapsed: {
-        const ticks = this.env.clock.mtime(icount);
+        const ticks = this.env.clock.read(icount);
         mem.writeU32(param, ticks % 0x100000000);
         mem.writeU32((param + 4) >>> 0, Math.floor(ticks / 0x100000000));
         return done(0);

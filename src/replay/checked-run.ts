@@ -20,7 +20,8 @@ export class CheckedRun {
   private readonly dirtyId: number;
   private pending: RecordedEvent | undefined;
 
-  constructor(readonly vm: GuestVm, readonly interval: number, private readonly sink: CheckSink) {
+  /** `replaying`: host-clock waits need no real waiting (the next reading comes from the log). */
+  constructor(readonly vm: GuestVm, readonly interval: number, private readonly sink: CheckSink, private readonly replaying = false) {
     this.dirtyId = vm.board.ram.dirty.subscribe();
   }
 
@@ -46,7 +47,7 @@ export class CheckedRun {
         this.sink.afterEvent(event, this.check(true));
       }
       if (hart.icount === nextCheck) this.sink.periodic(nextCheck, this.check(false));
-      if (stop.kind === 'paused' || (stop.kind === 'target' && hart.icount < target)) {
+      if (stop.kind === 'paused' || stop.kind === 'wait-time' && this.replaying || (stop.kind === 'target' && hart.icount < target)) {
         if (hart.icount >= target) return { kind: 'target' };
         continue;
       }

@@ -32,6 +32,8 @@ export interface RecorderOptions {
   readonly checkInterval?: number;
   /** Where inputs really come from (live host, a script). */
   readonly source: HostInput;
+  /** Guest time: "virtual" (default) or "host" (every reading of the host clock is recorded). */
+  readonly clock?: 'virtual' | 'host';
 }
 
 /** How a recorded run ended, as written in the footer. */
@@ -58,14 +60,14 @@ export class Recorder {
       machine: { board: 'virt', isa: ISA_STRING, memory: options.memory, stepsPerTick: STEPS_PER_TICK, timebaseHz: TIMEBASE_HZ },
       guest: { program: options.programName, image: sha256(image), args: [...options.args], bootArgs: options.bootArgs },
       digestInterval: options.checkInterval ?? DEFAULT_CHECK_INTERVAL,
-      clock: 'virtual',
+      clock: options.clock ?? 'virtual',
     };
     this.host = new RecordingHostInput(options.source, () => this.vm.board.hart.pc, (e) => {
       this.chunkEvents.push(e);
       this.eventCount++;
       this.run.noteEvent(e);
     });
-    this.vm = new GuestVm({ elf: options.elf, memory: options.memory, bootArgs: options.bootArgs }, this.host);
+    this.vm = new GuestVm({ elf: options.elf, memory: options.memory, bootArgs: options.bootArgs, clock: this.header.clock }, this.host);
     this.run = new CheckedRun(this.vm, this.header.digestInterval, {
       afterEvent: (event, check) => { event.after = check; },
       periodic: (_icount, check) => { this.chunkPeriodic.push(check); },

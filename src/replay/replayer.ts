@@ -53,7 +53,7 @@ export class Replayer {
     }
     this.endIcount = reader.lastIcount();
     this.host = new ReplayHostInput(events, () => this.vm.board.hart.pc, (e) => this.run.noteEvent(e));
-    this.vm = new GuestVm({ elf, memory: header.machine.memory, bootArgs: header.guest.bootArgs }, this.host);
+    this.vm = new GuestVm({ elf, memory: header.machine.memory, bootArgs: header.guest.bootArgs, clock: header.clock }, this.host);
     this.run = new CheckedRun(this.vm, header.digestInterval, {
       afterEvent: (event, check) => {
         if (event.after === undefined) return;
@@ -65,7 +65,7 @@ export class Replayer {
         const expected = this.periodic.get(icount);
         if (expected !== undefined) this.compare(expected, check, `at the periodic check at icount ${icount}`);
       },
-    });
+    }, true);
   }
 
   private compare(expected: StateCheck, actual: StateCheck, where: string): void {

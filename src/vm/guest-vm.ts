@@ -18,6 +18,8 @@ export interface GuestConfig {
   readonly memory?: number;
   /** Kernel command line (device tree /chosen/bootargs). */
   readonly bootArgs?: string;
+  /** Guest time: "virtual" (default) or "host". */
+  readonly clock?: 'virtual' | 'host';
 }
 
 export class GuestVm {
@@ -31,7 +33,7 @@ export class GuestVm {
     if (memory < 1024 * 1024 || memory > MAX_MEMORY || memory % 4096 !== 0) {
       throw new ElfError(`memory size must be a multiple of 4 KiB between 1 MiB and 2 GiB (got ${memory} bytes)`);
     }
-    this.board = new VirtBoard({ memory }, host);
+    this.board = new VirtBoard({ memory, clock: config.clock }, host);
     this.program = loadProgram(this.board, config.elf, { bootArgs: config.bootArgs });
     this.symbols = new SymbolMap(config.elf);
     const ram = this.board.ram;

@@ -81,6 +81,13 @@ export async function driveLive(initial: GuestVm, opts: DriveOptions): Promise<R
         case 'wait-input':
           await Promise.race([vm.board.host.waitForConsole(), pollQuit(opts.shouldQuit)]);
           break;
+        case 'wait-time':
+          // Host clock: sleep until the guest's deadline (at most 50 ms at a time, so input and quit stay responsive).
+          await Promise.race([
+            new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(50, stop.seconds * 1000)))),
+            vm.board.host.waitForConsole(),
+          ]);
+          break;
         case 'fatal-trap':
           stderr(`retrovisor: guest fault: ${vm.describeFatalTrap(stop.trap)}\n`);
           return finish(ExitCode.GuestFault, stop);
