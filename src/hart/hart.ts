@@ -633,11 +633,15 @@ export class Hart {
     this.pc = pc;
     this.icount = icount;
     if ((va & (size - 1)) !== 0) {
-      // Translate every byte before writing any, so a fault leaves memory untouched.
+      // Translate and check every byte before writing any, so a fault leaves memory untouched.
       const pas: number[] = [];
       for (let i = 0; i < size; i++) {
-        pas.push(this.translate((va + i) | 0, Access.Store));
-        this.checkPmp(pas[i]!, 1, PmpAccess.Write, (va + i) | 0, Access.Store);
+        const byteVa = (va + i) | 0;
+        pas.push(this.translate(byteVa, Access.Store));
+        this.checkPmp(pas[i]!, 1, PmpAccess.Write, byteVa, Access.Store);
+        if (!this.ram.contains(pas[i]!, 1) && (pas[i]! >= 0x100000000 || !this.memory.mapped(pas[i]!, 1))) {
+          this.accessFault(byteVa, Access.Store);
+        }
       }
       for (let i = 0; i < size; i++) this.storePhysical(pas[i]!, 1, value >>> (8 * i), (va + i) | 0);
       return;

@@ -86,6 +86,11 @@ export class Bus implements PhysicalMemory {
     this.mmioObserver?.({ device: m.device, address: paddr, size, value: value >>> 0, write: true });
   }
 
+  mapped(paddr: number, size: AccessSize): boolean {
+    const m = this.find(paddr);
+    return (m !== undefined && paddr + size <= m.base + m.size) || this.romAt(paddr, size) !== undefined;
+  }
+
   romPage(paddr: number): Uint8Array | undefined {
     const rom = this.romAt(paddr, 4096);
     return rom === undefined ? undefined : rom.bytes.subarray(paddr - rom.base, paddr - rom.base + 4096);

@@ -28,4 +28,6 @@ export interface PhysicalMemory {
   romPage(paddr: number): Uint8Array | undefined;
   /** Reads without side effects (for debuggers); undefined where nothing is mapped or a read would have effects. */
   peek(paddr: number, size: AccessSize): number | undefined;
+  /** Whether a device (or ROM) answers `size` bytes at `paddr` (RAM excluded: the hart checks that itself). */
+  mapped(paddr: number, size: AccessSize): boolean;
 }
