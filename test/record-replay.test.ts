@@ -124,6 +124,16 @@ describe('the recorded inputs', () => {
   });
 });
 
+describe('recording size', () => {
+  it('is under 4 KiB beyond the embedded image for a compute guest with no input', async () => {
+    const file = join(dir, 'crc32.rvr');
+    const run = await record({ program: guest('crc32'), output: file });
+    expect(run.icount).toBeGreaterThan(100_000_000);
+    const image = RecordingReader.open(file).blocks.find((b) => b.type === 'IMAG')!;
+    expect(statSync(file).size - image.storedLength - 20).toBeLessThan(4096);
+  });
+});
+
 describe('divergence', () => {
   it('names the instruction where a changed input took effect', () => {
     const { file } = recorded.get('uart-echo')!;

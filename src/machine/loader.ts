@@ -51,7 +51,7 @@ export function loadProgram(board: VirtBoard, elf: ElfFile, options: { bootArgs?
     throw new LoadError(`${elf.name} leaves no room for the device tree below ${hex(ramEnd)}; give more --memory`);
   }
 
-  ram.bytes.fill(0);
+  ram.clear();
   for (const seg of segments) {
     ram.write(seg.paddr, elf.bytes.subarray(seg.offset, seg.offset + seg.filesz));
   }

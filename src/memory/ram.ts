@@ -33,6 +33,8 @@ export class Ram {
   private readonly listeners: PageWriteListener[] = [];
   /** Pages that became Dirty since takeDirtyPages() last ran. */
   private newlyDirty: number[] = [];
+  /** 1 for every page written since clear(): all other pages are zero. */
+  readonly touched: Uint8Array;
   /** Run when Dirty flags are cleared (the hart must drop store-TLB entries). */
   private readonly cleanListeners: (() => void)[] = [];
 
@@ -48,6 +50,7 @@ export class Ram {
     this.i16 = new Int16Array(buffer);
     this.i32 = new Int32Array(buffer);
     this.pageFlags = new Uint8Array(size >>> PAGE_SHIFT);
+    this.touched = new Uint8Array(size >>> PAGE_SHIFT);
     this.watches = new RamWatches(base, this.pageFlags);
     this.dirty = new DirtyTracker(this);
   }
@@ -74,7 +77,10 @@ export class Ram {
     const flags = this.pageFlags[page]!;
     if (flags === PageFlag.Dirty) return;
     if (flags & (PageFlag.Code | PageFlag.Watched)) for (const l of this.listeners) l(page);
-    if ((flags & PageFlag.Dirty) === 0) this.newlyDirty.push(page);
+    if ((flags & PageFlag.Dirty) === 0) {
+      this.newlyDirty.push(page);
+      this.touched[page] = 1;
+    }
     this.pageFlags[page] = (this.pageFlags[page]! & ~PageFlag.Code) | PageFlag.Dirty;
   }
 
@@ -86,6 +92,18 @@ export class Ram {
     for (const p of pages) this.pageFlags[p]! &= ~PageFlag.Dirty;
     for (const l of this.cleanListeners) l();
     return pages;
+  }
+
+  /** Zeroes RAM and forgets which pages were written (Code and Watched flags stay). */
+  clear(): void {
+    // Only written pages can be non-zero.
+    for (let p = 0; p < this.touched.length; p++) {
+      if (this.touched[p] !== 0) this.bytes.fill(0, p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
+    }
+    this.touched.fill(0);
+    this.newlyDirty = [];
+    for (let p = 0; p < this.pageFlags.length; p++) this.pageFlags[p]! &= ~PageFlag.Dirty;
+    for (const l of this.cleanListeners) l();
   }
 
   /** Copies `data` into RAM at physical address `paddr` (a device or loader write). */

@@ -262,9 +262,11 @@ function decodeChunk(raw: Uint8Array): EventChunk {
 
 // ---------------------------------------------------------------- reading
 
-interface BlockRef {
+export interface BlockRef {
   readonly type: string;
   readonly offset: number;
+  /** Bytes the block occupies in the file after its 20-byte header. */
+  readonly storedLength: number;
   readonly raw: Uint8Array;
 }
 
@@ -343,7 +345,7 @@ export class RecordingReader {
           fail(`footer at offset ${pos} is damaged`);
         }
       }
-      blocks.push({ type, offset: pos, raw });
+      blocks.push({ type, offset: pos, storedLength, raw });
       pos += BLOCK_HEADER_SIZE + storedLength;
     }
     this.blocks = blocks;
