@@ -16,16 +16,17 @@ export function registerInfo(program: Command): void {
         process.stdout.write(JSON.stringify(info, null, 2) + '\n');
         return;
       }
+      const row = (label: string, value: string) => `${label.padEnd(13)}${value}`;
       const lines = [
-        `recording   ${file} (${info.fileBytes} bytes, format ${info.formatVersion}, written by ${info.producer})`,
-        `status      ${info.complete ? 'complete' : `INCOMPLETE: the recorder stopped before its footer; replayable to icount ${info.icount}`}`,
-        `guest       ${info.program} ${info.args.join(' ')}`.trimEnd(),
-        `image       sha256 ${info.imageSha256} (${info.imageBytes} bytes, embedded)`,
-        `machine     virt, ${info.isa}, ${info.memory / (1024 * 1024)} MiB RAM, ${info.clock} clock`,
-        `instructions ${info.icount}${info.end === undefined ? '' : ` (ended: ${info.end}${info.end === 'exit' ? `, status ${info.exitStatus}` : ''})`}`,
-        `inputs      ${info.inputs.total}${info.inputs.total === 0 ? '' : ` (${Object.entries(info.inputs.bySource).map(([k, v]) => `${k} ${v}`).join(', ')})`}`,
-        `event data  ${info.eventBytes} bytes in ${info.chunks} chunks; ${info.stateChecks} state checks every ${info.checkInterval} instructions`,
-        `checkpoints ${info.checkpoints}`,
+        row('recording', `${file} (${info.fileBytes} bytes, format ${info.formatVersion}, written by ${info.producer})`),
+        row('status', info.complete ? 'complete' : `INCOMPLETE: the recorder stopped before its footer; replayable to icount ${info.icount}`),
+        row('guest', `${info.program} ${info.args.join(' ')}`.trimEnd()),
+        row('image', `sha256 ${info.imageSha256} (${info.imageBytes} bytes, embedded)`),
+        row('machine', `virt, ${info.isa}, ${info.memory / (1024 * 1024)} MiB RAM, ${info.clock} clock`),
+        row('instructions', `${info.icount}${info.end === undefined ? '' : ` (ended: ${info.end}${info.end === 'exit' ? `, status ${info.exitStatus}` : ''})`}`),
+        row('inputs', `${info.inputs.total}${info.inputs.total === 0 ? '' : ` (${Object.entries(info.inputs.bySource).map(([k, v]) => `${k} ${v}`).join(', ')})`}`),
+        row('event data', `${info.eventBytes} bytes in ${info.chunks} chunks; ${info.stateChecks} state checks every ${info.checkInterval} instructions`),
+        row('checkpoints', String(info.checkpoints)),
       ];
       process.stdout.write(lines.join('\n') + '\n');
     });
