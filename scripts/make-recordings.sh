@@ -4,7 +4,7 @@
 # FORMAT_VERSION in src/replay/recording-file.ts if old files no longer replay).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-npm run build --silent
+[ "${SKIP_BUILD:-}" = 1 ] || npm run build --silent
 rv() { node bin/retrovisor.js "$@"; }
 out=recordings
 rv record -o $out/hello.rvr guests/build/hello.elf -- recorded arguments > /dev/null || true

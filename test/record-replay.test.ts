@@ -161,7 +161,7 @@ describe('divergence', () => {
     const d = caught as Divergence;
     expect(d.kind).toBe('state');
     expect(d.icount).toBe(changedAt);
-    expect(d.report).toContain(`the input took effect at icount ${changedAt}, pc 0x${changedPc.toString(16)}`);
+    expect(d.report).toContain(`the state matched when the input arrived and differs after it: the input took effect at icount ${changedAt}, pc 0x${changedPc.toString(16)}`);
     expect(d.report).toMatch(/differs in: devices/);
   });
 

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { CSR_NAMES } from '../isa/csr.js';
+import { bisect } from '../replay/bisect.js';
 import { Divergence } from '../replay/divergence.js';
 import { RecordingReader } from '../replay/recording-file.js';
 import { Replayer } from '../replay/replayer.js';
@@ -15,6 +16,7 @@ interface ReplayOptions {
   readonly dumpState?: boolean;
   readonly quiet?: boolean;
   readonly progress?: boolean;
+  readonly bisect?: boolean;
 }
 
 export function registerReplay(program: Command): void {
@@ -27,6 +29,7 @@ export function registerReplay(program: Command): void {
     .option('--dump-state', 'print the final state (pc, registers, CSRs, icount, digest) as JSON instead of the console output')
     .option('-q, --quiet', 'do not print the guest console output')
     .option('--no-progress', 'no progress bar, even on a terminal')
+    .option('--bisect', 'on a divergence, narrow it to the first differing instruction (slow: re-runs the window)')
     .action((file: string, opts: ReplayOptions) => {
       process.exitCode = replayRecording(file, opts);
     });
@@ -73,6 +76,10 @@ export function replayRecording(file: string, opts: ReplayOptions): number {
     flush();
     if (e instanceof Divergence) {
       process.stderr.write(`retrovisor: ${file}: ${e.report || e.message}\n`);
+      if (opts.bisect === true) {
+        const result = bisect(reader, e, replayer.lastGood);
+        process.stderr.write(`${result.report}\n`);
+      }
       return ExitCode.Divergence;
     }
     throw e;

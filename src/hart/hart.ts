@@ -120,6 +120,8 @@ export interface HartOptions {
 
 type RunLoop = (this: Hart, budgetEnd: number) => VmExit;
 const RUN_LOOP: RunLoop = buildRunLoop();
+/** The same loop with a per-step hook (lockstep checks, bisect); compiled on first use. */
+let tracedLoop: RunLoop | undefined;
 
 export class Hart {
   // ---- architectural state (saved in checkpoints) ----
@@ -141,6 +143,8 @@ export class Hart {
   stopAt = 0;
   /** Trap exits for debuggers: run() returns VmExit.Trap after each trap is taken. */
   reportTraps = false;
+  /** When set, run() uses the traced loop, which calls this after every step. */
+  tracer: ((hart: Hart) => void) | undefined;
   private returnRequested = false;
   /** TLB tags: vpn | (context << 20); -1 is empty. Deltas turn a virtual address into a RAM offset. */
   readonly ltag = new Int32Array(TLB_SIZE).fill(-1);
@@ -210,7 +214,9 @@ export class Hart {
 
   /** Runs until icount reaches `budgetEnd` or a VM exit; returns why it stopped. */
   run(budgetEnd: number): VmExit {
-    return RUN_LOOP.call(this, budgetEnd);
+    if (this.tracer === undefined) return RUN_LOOP.call(this, budgetEnd);
+    tracedLoop ??= buildRunLoop(true);
+    return tracedLoop.call(this, budgetEnd);
   }
 
   /** Makes the running loop stop at the next instruction boundary to re-check interrupts and halts. */

@@ -60,8 +60,14 @@ function expand(snippet: string): string {
     .replace(/\bLEN\b/g, '(w >>> 24)');
 }
 
-/** The source of the run loop (exported for inspection in tests). */
-export function runLoopSource(): string {
+/**
+ * The source of the run loop (exported for inspection in tests). With
+ * `trace`, `this.tracer(this)` is called after every step (retired
+ * instruction or taken trap) with pc and icount in sync; control flow is
+ * otherwise identical, so a traced run is the same execution.
+ */
+export function runLoopSource(trace = false): string {
+  const step = trace ? 'this.pc = pc; this.icount = ic; this.tracer(this);' : '';
   const cases = INSTRUCTIONS.map((spec, i) => {
     let body = expand(spec.exec);
     if (spec.sync === true) body = `this.pc = pc; this.icount = ic; ${body}`;
@@ -82,7 +88,7 @@ export function runLoopSource(): string {
     const b = this.boundary(budgetEnd);
     pc = this.pc; ic = this.icount;
     if (b > 0) return b;
-    if (b < 0) continue;
+    if (b < 0) { ${step} continue; }
     const dctx = this.dataCtx;
     const ialign = this.ialignMask;
     let curVpn = -1;
@@ -99,20 +105,22 @@ ${cases.join('\n')}
           case ${OP_ILLEGAL}: { this.pc = pc; this.icount = ic; this.illegalInstruction(imm); }
         }
         ic++;
+        ${step}
       }
     } catch (e) {
       if (e !== TRAP_SIGNAL) { this.pc = pc; this.icount = ic; throw e; }
       const r = this.deliverException(pc, ic);
       pc = this.pc; ic = this.icount;
+      if (r === 0 || r === ${VmExit.Trap}) { ${step} }
       if (r !== 0) return r;
     }
   }`;
 }
 
-/** Compiles the run loop; `this` is the Hart. */
-export function buildRunLoop(): (this: Hart, budgetEnd: number) => VmExit {
+/** Compiles the run loop (optionally the traced variant); `this` is the Hart. */
+export function buildRunLoop(trace = false): (this: Hart, budgetEnd: number) => VmExit {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the ISA table, see above
   const factory = new Function('TRAP_SIGNAL', 'EMPTY_PAGE', 'mulh', 'mulhsu', 'mulhu',
-    `return function run(budgetEnd) {${runLoopSource()}\n};`);
+    `return function run(budgetEnd) {${runLoopSource(trace)}\n};`);
   return factory(TRAP_SIGNAL, new Int32Array(DECODED_PAGE_WORDS), mulh, mulhsu, mulhu) as (this: Hart, budgetEnd: number) => VmExit;
 }

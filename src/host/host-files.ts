@@ -83,15 +83,15 @@ export class HostFiles {
         return { result: fs.fstatSync(f.fd).size, errno: 0 };
       }
       case 'remove': {
-        const full = this.confine(req.path, false);
+        const full = this.confine(req.path, false, false);
         if (typeof full === 'number') return fail(full);
         fs.unlinkSync(full);
         return { result: 0, errno: 0 };
       }
       case 'rename': {
-        const from = this.confine(req.from, false);
+        const from = this.confine(req.from, false, false);
         if (typeof from === 'number') return fail(from);
-        const to = this.confine(req.to, true);
+        const to = this.confine(req.to, true, false);
         if (typeof to === 'number') return fail(to);
         fs.renameSync(from, to);
         return { result: 0, errno: 0 };
@@ -101,14 +101,21 @@ export class HostFiles {
 
   /**
    * The host path for a guest path, or an errno when it is refused. `creating`
-   * allows a path that does not exist yet (its directory must be inside the root).
+   * allows a path that does not exist yet (its directory must be inside the
+   * root). With `follow` false (remove, rename), a final symbolic link is the
+   * file meant, not its target: only its directory is resolved.
    */
-  private confine(guestPath: string, creating: boolean): string | number {
+  private confine(guestPath: string, creating: boolean, follow = true): string | number {
     if (this.realRoot === undefined) return EACCES;
     if (guestPath.length === 0 || path.isAbsolute(guestPath) || guestPath.includes('\\')) return EACCES;
     if (guestPath.split('/').some((part) => part === '..')) return EACCES;
     const full = path.join(this.realRoot, guestPath);
     const inside = (p: string) => p === this.realRoot || p.startsWith(this.realRoot + path.sep);
+    if (!follow) {
+      const dir = fs.realpathSync(path.dirname(full));
+      const named = path.join(dir, path.basename(full));
+      return inside(dir) && named !== this.realRoot ? named : EACCES;
+    }
     let real: string;
     try {
       real = fs.realpathSync(full);

@@ -96,14 +96,15 @@ export class Monitor {
     for (;;) {
       if (board.power.kind === 'off') return { kind: 'exit', status: board.power.status };
       if (board.power.kind === 'reboot') return { kind: 'reboot' };
+      const now = hart.icount;
+      // Timer lines first, so a stop shows mip as it is at this icount.
+      board.updateTimers(now);
       if (this.pauseRequested) {
         this.pauseRequested = false;
         return { kind: 'paused' };
       }
-      const now = hart.icount;
       if (now >= target) return { kind: 'target' };
       this.deliverConsoleInput(now);
-      board.updateTimers(now);
       const consoleDue = board.host.nextConsoleIcount();
       const end = Math.min(target, board.nextDeadline(now), consoleDue !== undefined && consoleDue > now ? consoleDue : Infinity);
       const exit = hart.run(end);

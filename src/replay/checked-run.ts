@@ -1,7 +1,7 @@
 /**
  * Runs a guest with state checks at the same points in recording and in
- * replay: after every input event (the run pauses right after it) and at every
- * multiple of the check interval. Both sides share this code, so the checks are
+ * replay: when each input arrives, after it took effect (the run pauses at the
+ * next boundary), and at every multiple of the check interval. Both sides share this code, so the checks are
  * taken at identical instants and the dirty-page sets they hash are identical.
  */
 import type { StopReason } from '../monitor/monitor.js';
@@ -10,6 +10,8 @@ import type { RecordedEvent, StateCheck } from './recording-file.js';
 import { stateCheck } from './state-check.js';
 
 export interface CheckSink {
+  /** A check when an input arrives, before it takes effect. */
+  beforeEvent(event: RecordedEvent, check: StateCheck): void;
   /** A check after input event(s): `event` is the last input before the pause. */
   afterEvent(event: RecordedEvent, check: StateCheck): void;
   /** A periodic check at icount (a multiple of the interval). */
@@ -25,8 +27,12 @@ export class CheckedRun {
     this.dirtyId = vm.board.ram.dirty.subscribe();
   }
 
-  /** Notes an input event; the run pauses at the next boundary to check the state it produced. */
+  /**
+   * Notes an input event as it arrives: checks the state before it takes
+   * effect, and pauses the run at the next boundary to check the state after.
+   */
   noteEvent(event: RecordedEvent): void {
+    this.sink.beforeEvent(event, this.check(false));
     this.pending = event;
     this.vm.monitor.requestPause();
   }

@@ -69,6 +69,7 @@ export class Recorder {
     });
     this.vm = new GuestVm({ elf: options.elf, memory: options.memory, bootArgs: options.bootArgs, clock: this.header.clock }, this.host);
     this.run = new CheckedRun(this.vm, this.header.digestInterval, {
+      beforeEvent: (event, check) => { event.before = check; },
       afterEvent: (event, check) => { event.after = check; },
       periodic: (_icount, check) => { this.chunkPeriodic.push(check); },
     });

@@ -71,7 +71,9 @@ export interface RecordedEvent {
   /** CRC-32 of the question for synchronous inputs (0 for console input). */
   readonly questionHash: number;
   readonly payload: Uint8Array;
-  /** The state right after the input took effect. */
+  /** The state when the input arrived, before it took effect. */
+  before?: StateCheck;
+  /** The state right after the input took effect (at the next instruction boundary). */
   after?: StateCheck;
 }
 
@@ -216,17 +218,19 @@ function decodeCheck(r: ByteReader): StateCheck {
   return { pc, groups, registers };
 }
 
+/** Event check flags: which state checks follow the event. */
+const CHECK_AFTER = 1;
+const CHECK_BEFORE = 2;
+
 function encodeChunk(chunk: EventChunk): Uint8Array {
   const w = new ByteWriter().varint(chunk.start).varint(chunk.end).varint(chunk.events.length);
   let prev = chunk.start;
   for (const e of chunk.events) {
     w.varint(e.icount - prev).u8(e.source).u32(e.pc).u32(e.questionHash).blob(e.payload);
     prev = e.icount;
-    if (e.after === undefined) w.u8(0);
-    else {
-      w.u8(1);
-      encodeCheck(w, e.after);
-    }
+    w.u8((e.before === undefined ? 0 : CHECK_BEFORE) | (e.after === undefined ? 0 : CHECK_AFTER));
+    if (e.before !== undefined) encodeCheck(w, e.before);
+    if (e.after !== undefined) encodeCheck(w, e.after);
   }
   w.varint(chunk.periodic.length);
   for (const c of chunk.periodic) encodeCheck(w, c);
@@ -246,9 +250,10 @@ function decodeChunk(raw: Uint8Array): EventChunk {
     const source = r.u8();
     if (source < InputSource.Console || source > InputSource.ConsoleRead) throw new DecodeError(`unknown input source ${source}`);
     const event: RecordedEvent = { icount, source: source as InputSource, pc: r.u32(), questionHash: r.u32(), payload: r.blob().slice() };
-    const hasCheck = r.u8();
-    if (hasCheck === 1) event.after = decodeCheck(r);
-    else if (hasCheck !== 0) throw new DecodeError('bad event check flag');
+    const checks = r.u8();
+    if ((checks & ~(CHECK_BEFORE | CHECK_AFTER)) !== 0) throw new DecodeError('bad event check flags');
+    if ((checks & CHECK_BEFORE) !== 0) event.before = decodeCheck(r);
+    if ((checks & CHECK_AFTER) !== 0) event.after = decodeCheck(r);
     if (icount > end) throw new DecodeError(`event at ${icount} lies outside the chunk [${start}, ${end}]`);
     events.push(event);
     prev = icount;

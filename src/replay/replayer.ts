@@ -32,7 +32,8 @@ export class Replayer {
   readonly host: ReplayHostInput;
   private readonly run: CheckedRun;
   private readonly periodic = new Map<number, StateCheck>();
-  private lastGood = 0;
+  /** The icount of the last state check that matched the recording. */
+  lastGood = 0;
   /** The last icount the recording covers. */
   readonly endIcount: number;
 
@@ -55,11 +56,15 @@ export class Replayer {
     this.host = new ReplayHostInput(events, () => this.vm.board.hart.pc, (e) => this.run.noteEvent(e));
     this.vm = new GuestVm({ elf, memory: header.machine.memory, bootArgs: header.guest.bootArgs, clock: header.clock }, this.host);
     this.run = new CheckedRun(this.vm, header.digestInterval, {
+      beforeEvent: (event, check) => {
+        if (event.before !== undefined) this.compare(event.before, check, `when the ${describeEvent(event)} arrived (before it took effect)`);
+      },
       afterEvent: (event, check) => {
         if (event.after === undefined) return;
+        // The state matched when the input arrived (checked above), so the input is where it departs.
         this.compare(event.after, check, `after the ${describeEvent(event)}\n` +
-          `the input took effect at icount ${event.icount}, pc 0x${event.pc.toString(16)}` +
-          `${this.vm.symbols.describe(event.pc) === undefined ? '' : ` (${this.vm.symbols.describe(event.pc)})`}: from there on the state differs`);
+          `the state matched when the input arrived and differs after it: the input took effect at icount ${event.icount}, ` +
+          `pc 0x${event.pc.toString(16)}${this.vm.symbols.describe(event.pc) === undefined ? '' : ` (${this.vm.symbols.describe(event.pc)})`}`);
       },
       periodic: (icount, check) => {
         const expected = this.periodic.get(icount);

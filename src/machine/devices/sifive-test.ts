@@ -3,7 +3,7 @@
  * 0x5555 powers off with status 0, (code << 16) | 0x3333 with status `code`,
  * and 0x7777 resets the machine.
  */
-import type { AccessSize } from '../../memory/physical-memory.js';
+import { BusError, type AccessSize } from '../../memory/physical-memory.js';
 import type { Device, StateRecord } from '../device.js';
 import type { MachineContext } from '../machine-context.js';
 
@@ -27,8 +27,10 @@ export class SifiveTest implements Device {
     return 0;
   }
 
+  /** 16- and 32-bit writes are valid (as on QEMU); a byte write is an access fault. */
   write(offset: number, size: AccessSize, value: number): void {
-    if (offset !== 0 || size !== 4) return;
+    if (size === 1) throw new BusError(offset);
+    if (offset !== 0) return;
     const status = value & 0xffff;
     const code = (value >>> 16) & 0xffff;
     if (status === TestFinisher.Pass) this.ctx.powerOff(0);
