@@ -17,8 +17,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   monitor: ['machine', 'hart', 'memory', 'host', 'isa'],
   vm: ['monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   replay: ['vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  timeline: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   api: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
-  cli: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  cli: ['timeline', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
 };
 
 function sources(dir: string): string[] {

@@ -24,7 +24,7 @@ import {
   MSecCfg, MStatus, Mip, Misa, Pte, SSTATUS_MASK,
 } from './csr-bits.js';
 import { buildRunLoop } from './interpreter.js';
-import { DECODED_PAGE_WORDS, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
+import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
 import { PMP_ENTRIES, Pmp, PmpAccess, legalPmpCfg, pmpLocked } from './pmp.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
 
@@ -145,6 +145,14 @@ export class Hart {
   reportTraps = false;
   /** When set, run() uses the traced loop, which calls this after every step. */
   tracer: ((hart: Hart) => void) | undefined;
+  /** Called when the privilege level changes (trap, xRET); debuggers catch it. */
+  onPrivilegeChange: ((from: Priv, to: Priv) => void) | undefined;
+  /** Debugger breakpoints, by virtual pc (unsigned); see setBreakpoints. */
+  private breakpoints: ReadonlySet<number> = new Set();
+  /** The breakpoint at this icount is not reported (resuming from a stop at it). */
+  breakpointSkip = -1;
+  /** Word and immediate of the instruction behind a breakpoint (atBreakpoint). */
+  decodedWord = 0;
   private returnRequested = false;
   /** TLB tags: vpn | (context << 20); -1 is empty. Deltas turn a virtual address into a RAM offset. */
   readonly ltag = new Int32Array(TLB_SIZE).fill(-1);
@@ -162,7 +170,7 @@ export class Hart {
   private readonly decodedRom = new Map<number, Int32Array>();
   private fetchBytes: Uint8Array = new Uint8Array(0);
   private fetchOffset = 0;
-  /** Immediate of the instruction decodeAt just decoded. */
+  /** Immediate of the instruction decodeAt (or atBreakpoint) just decoded. */
   decodedImm = 0;
   /** Pending exception, set by raise() before throwing TRAP_SIGNAL. */
   private trapCause = 0;
@@ -353,6 +361,7 @@ export class Hart {
   /** Takes a trap: one step of the timeline (Privileged spec 3.1.6.1, 3.1.7, 4.1.1). */
   private enterTrap(cause: number, tval: number, epc: number, interrupt: boolean): void {
     const code = cause & 0x7fffffff;
+    const from = this.priv;
     const vector = this.trapVector(cause, interrupt);
     let ms = this.csr[Slot.mstatus]!;
     if (this.delegated(code, interrupt)) {
@@ -372,6 +381,7 @@ export class Hart {
     }
     this.csr[Slot.mstatus] = ms;
     this.reservation = -1;
+    if (this.onPrivilegeChange !== undefined && from !== this.priv) this.onPrivilegeChange(from, this.priv);
     this.pc = vector;
     this.icount++;
     this.traps++;
@@ -388,6 +398,7 @@ export class Hart {
     let next = (ms & ~(MStatus.MIE | MStatus.MPP)) | MStatus.MPIE | ((ms & MStatus.MPIE) !== 0 ? MStatus.MIE : 0);
     if (mpp !== Priv.M) next &= ~MStatus.MPRV;
     this.csr[Slot.mstatus] = next;
+    if (this.onPrivilegeChange !== undefined && mpp !== Priv.M) this.onPrivilegeChange(Priv.M, mpp);
     this.priv = mpp;
     this.reservation = -1;
     this.stateChanged();
@@ -401,6 +412,7 @@ export class Hart {
     const spp = (ms & MStatus.SPP) !== 0 ? Priv.S : Priv.U;
     this.csr[Slot.mstatus] = (ms & ~(MStatus.SIE | MStatus.SPP | MStatus.MPRV)) | MStatus.SPIE |
       ((ms & MStatus.SPIE) !== 0 ? MStatus.SIE : 0);
+    if (this.onPrivilegeChange !== undefined && spp !== this.priv) this.onPrivilegeChange(this.priv, spp);
     this.priv = spp;
     this.reservation = -1;
     this.stateChanged();
@@ -844,8 +856,11 @@ export class Hart {
     const compressedOff = d.length === 2 && this.ialignMask !== 0;
     const op = d.op < 0 || compressedOff ? OP_ILLEGAL : d.op + 1;
     const rd = d.rd === 0 ? 32 : d.rd;
-    const word = op | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19) | (d.length << 24);
+    let word = op | (rd << 8) | (d.rs1 << 14) | (d.rs2 << 19) | (d.length << 24);
     const imm = op === OP_ILLEGAL ? d.bits : d.imm;
+    if (this.breakpoints.size > 0 && this.breakpoints.has(pc >>> 0) && !this.decodingBehindBreakpoint) {
+      word = (word & ~255) | OP_BREAKPOINT;
+    }
     if (cacheable) {
       page[s] = word;
       page[s + 1] = imm;
@@ -853,6 +868,34 @@ export class Hart {
     }
     this.decodedImm = imm;
     return word;
+  }
+
+  private decodingBehindBreakpoint = false;
+  private readonly scratchPage = new Int32Array(DECODED_PAGE_WORDS);
+
+  /** Sets the debugger breakpoints (virtual addresses); they cost nothing where they are not. */
+  setBreakpoints(addresses: Iterable<number>): void {
+    this.breakpoints = new Set([...addresses].map((a) => a >>> 0));
+    this.flushDecoded();
+  }
+
+  /**
+   * The run loop reached a patched breakpoint at `pc`: stop (VmExit.Breakpoint)
+   * unless this is the step that resumes from it, or another address that maps
+   * to the same physical instruction; then decode the real instruction into
+   * decodedWord/decodedImm for the loop to run.
+   */
+  atBreakpoint(pc: number, icount: number): number {
+    this.pc = pc;
+    this.icount = icount;
+    if (this.breakpoints.has(pc >>> 0) && icount !== this.breakpointSkip) return VmExit.Breakpoint;
+    this.decodingBehindBreakpoint = true;
+    try {
+      this.decodedWord = this.decodeAt(this.scratchPage, (pc & 0xfff) & ~1, pc, icount);
+    } finally {
+      this.decodingBehindBreakpoint = false;
+    }
+    return 0;
   }
 
   /** Fetches one 16-bit parcel through translation and PMP (for page-crossing instructions). */

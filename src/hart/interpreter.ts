@@ -11,7 +11,7 @@
 import { INSTRUCTIONS } from '../isa/instructions.js';
 import { mulh, mulhsu, mulhu } from './multiply.js';
 import type { Hart } from './hart.js';
-import { DECODED_PAGE_WORDS, OP_ILLEGAL, TLB_MASK, TRAP_SIGNAL } from './loop-abi.js';
+import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TRAP_SIGNAL } from './loop-abi.js';
 import { VmExit } from './trap.js';
 
 const VM_EXIT_VALUES: Record<string, number> = {
@@ -23,6 +23,7 @@ const VM_EXIT_VALUES: Record<string, number> = {
   Requested: VmExit.Requested,
   FatalTrap: VmExit.FatalTrap,
   Trap: VmExit.Trap,
+  Breakpoint: VmExit.Breakpoint,
 };
 
 const M = TLB_MASK;
@@ -100,9 +101,20 @@ export function runLoopSource(trace = false): string {
         let w = page[s];
         let imm = page[s + 1];
         if (w === 0) { w = this.decodeAt(page, s, pc, ic); imm = this.decodedImm; }
-        switch (w & 255) {
+        let op = w & 255;
+        // One pass through the switch; a breakpoint that lets the instruction run re-dispatches it.
+        dispatch: for (;;) {
+          switch (op) {
 ${cases.join('\n')}
-          case ${OP_ILLEGAL}: { this.pc = pc; this.icount = ic; this.illegalInstruction(imm); }
+            case ${OP_ILLEGAL}: { this.pc = pc; this.icount = ic; this.illegalInstruction(imm); }
+            case ${OP_BREAKPOINT}: {
+              const r = this.atBreakpoint(pc, ic);
+              if (r !== 0) return r;
+              w = this.decodedWord; imm = this.decodedImm; op = w & 255;
+              continue dispatch;
+            }
+          }
+          break;
         }
         ic++;
         ${step}

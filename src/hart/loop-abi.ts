@@ -10,5 +10,8 @@ export const TRAP_SIGNAL: unique symbol = Symbol('trap');
 /** Case number of the illegal-instruction handler in the generated loop. */
 export const OP_ILLEGAL = 255;
 
+/** Case number of a breakpoint patched into the decoded-instruction cache. */
+export const OP_BREAKPOINT = 254;
+
 /** A decoded page holds a (packed word, immediate) pair per 16-bit parcel of a 4 KiB page. */
 export const DECODED_PAGE_WORDS = 4096;

@@ -51,6 +51,8 @@ export const enum VmExit {
   FatalTrap = 7,
   /** A trap was just taken and trap reporting is on. */
   Trap = 8,
+  /** The next instruction is at a debugger breakpoint (it has not executed). */
+  Breakpoint = 9,
 }
 
 export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {

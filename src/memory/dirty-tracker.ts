@@ -28,6 +28,19 @@ export class DirtyTracker {
     return pages;
   }
 
+  /** Every consumer's pending pages (after taking the newest writes), for a checkpoint. */
+  save(): number[][] {
+    this.drain();
+    return this.consumers.map((set) => [...set].sort((a, b) => a - b));
+  }
+
+  /** Restores what save() returned (the RAM it describes must be restored alongside). */
+  load(saved: readonly (readonly number[])[]): void {
+    if (saved.length !== this.consumers.length) throw new RangeError('saved dirty-page state has another number of consumers');
+    this.ram.forgetDirty();
+    saved.forEach((pages, i) => { this.consumers[i] = new Set(pages); });
+  }
+
   private drain(): void {
     const pages = this.ram.takeDirtyPages();
     if (pages.length === 0) return;

@@ -94,6 +94,13 @@ export class Ram {
     return pages;
   }
 
+  /** Clears every Dirty flag without reporting the pages (a checkpoint restore replaces the history). */
+  forgetDirty(): void {
+    this.newlyDirty = [];
+    for (let p = 0; p < this.pageFlags.length; p++) this.pageFlags[p]! &= ~PageFlag.Dirty;
+    for (const l of this.cleanListeners) l();
+  }
+
   /** Zeroes RAM and forgets which pages were written (Code and Watched flags stay). */
   clear(): void {
     // Only written pages can be non-zero.

@@ -33,6 +33,8 @@ export type StopReason =
   | { readonly kind: 'trap' }
   /** requestPause() was called (after an input event, by a debugger): the run can simply continue. */
   | { readonly kind: 'paused' }
+  /** The next instruction is at a debugger breakpoint (not executed yet). */
+  | { readonly kind: 'breakpoint' }
   /** With the host clock, the guest waits (wfi) for a deadline this far in host time: sleep, then run again. */
   | { readonly kind: 'wait-time'; readonly seconds: number };
 
@@ -133,6 +135,8 @@ export class Monitor {
           return { kind: 'fatal-trap', trap: hart.fatalTrap! };
         case VmExit.Trap:
           return { kind: 'trap' };
+        case VmExit.Breakpoint:
+          return { kind: 'breakpoint' };
       }
     }
   }
@@ -235,6 +239,7 @@ export class Monitor {
   }
 
   loadState(state: StateRecord): void {
+    this.pauseRequested = false;
     this.uartReceives = field<boolean>(state, 'uartReceives', 'boolean');
     if (this.semihosting !== undefined) this.semihosting.loadState(field<StateRecord>(state, 'semihosting', 'record'));
   }

@@ -21,6 +21,8 @@ export interface CheckSink {
 export class CheckedRun {
   private readonly dirtyId: number;
   private pending: RecordedEvent | undefined;
+  /** Return 'paused' stops to the caller (a debugger asked for the pause) instead of continuing. */
+  stopOnPause = false;
 
   /** `replaying`: host-clock waits need no real waiting (the next reading comes from the log). */
   constructor(readonly vm: GuestVm, readonly interval: number, private readonly sink: CheckSink, private readonly replaying = false) {
@@ -53,7 +55,7 @@ export class CheckedRun {
         this.sink.afterEvent(event, this.check(true));
       }
       if (hart.icount === nextCheck) this.sink.periodic(nextCheck, this.check(false));
-      if (stop.kind === 'paused' || stop.kind === 'wait-time' && this.replaying || (stop.kind === 'target' && hart.icount < target)) {
+      if ((stop.kind === 'paused' && !this.stopOnPause) || stop.kind === 'wait-time' && this.replaying || (stop.kind === 'target' && hart.icount < target)) {
         if (hart.icount >= target) return { kind: 'target' };
         continue;
       }

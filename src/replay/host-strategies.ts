@@ -77,9 +77,14 @@ export class ReplayHostInput implements HostInput {
     return this.events[this.next];
   }
 
-  /** How many events were consumed. */
+  /** How many events were consumed; settable to rewind or skip (checkpoint restore). */
   get consumed(): number {
     return this.next;
+  }
+
+  set consumed(n: number) {
+    if (!Number.isInteger(n) || n < 0 || n > this.events.length) throw new RangeError(`no input position ${n}`);
+    this.next = n;
   }
 
   /** The events consumed most recently (for divergence reports). */

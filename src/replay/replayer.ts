@@ -30,7 +30,8 @@ export interface ReplayOutcome {
 export class Replayer {
   readonly vm: GuestVm;
   readonly host: ReplayHostInput;
-  private readonly run: CheckedRun;
+  /** The checked run (the timeline drives it directly). */
+  readonly checkedRun: CheckedRun;
   private readonly periodic = new Map<number, StateCheck>();
   /** The icount of the last state check that matched the recording. */
   lastGood = 0;
@@ -53,9 +54,9 @@ export class Replayer {
       }
     }
     this.endIcount = reader.lastIcount();
-    this.host = new ReplayHostInput(events, () => this.vm.board.hart.pc, (e) => this.run.noteEvent(e));
+    this.host = new ReplayHostInput(events, () => this.vm.board.hart.pc, (e) => this.checkedRun.noteEvent(e));
     this.vm = new GuestVm({ elf, memory: header.machine.memory, bootArgs: header.guest.bootArgs, clock: header.clock }, this.host);
-    this.run = new CheckedRun(this.vm, header.digestInterval, {
+    this.checkedRun = new CheckedRun(this.vm, header.digestInterval, {
       beforeEvent: (event, check) => {
         if (event.before !== undefined) this.compare(event.before, check, `when the ${describeEvent(event)} arrived (before it took effect)`);
       },
@@ -101,7 +102,7 @@ export class Replayer {
     const end = Math.min(until, this.endIcount);
     let stop: StopReason;
     try {
-      stop = this.run.runUntil(end);
+      stop = this.checkedRun.runUntil(end);
       this.checkEnd(stop, end, until);
     } catch (e) {
       if (e instanceof Divergence) e.report = this.report(e);

@@ -1,0 +1,48 @@
+/**
+ * The whole machine at one instant, except RAM contents (the checkpoint store
+ * keeps those incrementally): hart, devices and clocks, monitor, the position
+ * in the input log, and the dirty-page bookkeeping of state checks. Restoring
+ * it and the RAM of the same instant reproduces a straight replay exactly.
+ * Debugger breakpoints and watchpoints are never part of it.
+ */
+import type { HartSnapshot } from '../hart/hart.js';
+import type { StateRecord } from '../machine/device.js';
+import type { Replayer } from '../replay/replayer.js';
+
+export interface MachineState {
+  readonly icount: number;
+  readonly hart: HartSnapshot;
+  readonly board: StateRecord;
+  readonly monitor: StateRecord;
+  /** Inputs consumed from the recording. */
+  readonly inputPosition: number;
+  /** Pending pages of every dirty-page consumer. */
+  readonly dirty: readonly (readonly number[])[];
+  /** Which RAM pages were written since load (all others are zero). */
+  readonly touched: Uint8Array;
+}
+
+/** Captures the state of a replay at its current instruction boundary. */
+export function captureState(r: Replayer): MachineState {
+  const vm = r.vm;
+  return {
+    icount: vm.board.hart.icount,
+    hart: vm.board.hart.snapshot(),
+    board: vm.board.saveState(),
+    monitor: vm.monitor.saveState(),
+    inputPosition: r.host.consumed,
+    dirty: vm.board.ram.dirty.save(),
+    touched: vm.board.ram.touched.slice(),
+  };
+}
+
+/** Restores everything but RAM contents (restore those first, without dirty bookkeeping). */
+export function restoreState(r: Replayer, s: MachineState): void {
+  const vm = r.vm;
+  vm.board.loadState(s.board);
+  vm.monitor.loadState(s.monitor);
+  r.host.consumed = s.inputPosition;
+  vm.board.ram.touched.set(s.touched);
+  vm.board.ram.dirty.load(s.dirty);
+  vm.board.hart.restore(s.hart);
+}

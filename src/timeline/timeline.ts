@@ -1,0 +1,379 @@
+/**
+ * The Timeline: time travel over a recording (rr's ReplayTimeline). It owns
+ * checkpoints, breakpoints, watchpoints and catchpoints, and moves the replay
+ * to any icount: `seek` restores the newest checkpoint at or before the
+ * target and replays forward; a reverse step is seek(now - 1); reverse
+ * continue replays the intervals before now, from the nearest one backwards,
+ * and stops at the last hit. Checkpoints never contain breakpoints.
+ *
+ * Long operations are async: they run in slices, report progress, and check
+ * an AbortSignal between slices (at least every 1,000,000 instructions); a
+ * cancelled operation leaves the timeline where it started.
+ */
+import { causeName, INTERRUPT_BIT, Priv } from '../hart/trap.js';
+import { WatchKind, type WatchHit } from '../memory/ram-watch.js';
+import type { StopReason } from '../monitor/monitor.js';
+import { Divergence } from '../replay/divergence.js';
+import { RecordingError, type RecordingReader } from '../replay/recording-file.js';
+import { Replayer } from '../replay/replayer.js';
+import { fullDigest } from '../replay/state-check.js';
+import { DensityPolicy, type CheckpointPolicy } from './checkpoint-policy.js';
+import { CheckpointStore, type Checkpoint } from './checkpoint-store.js';
+import { captureState, restoreState } from './machine-state.js';
+
+/** Why the timeline stopped. */
+export type StopKind =
+  | 'step' | 'breakpoint' | 'watchpoint' | 'trap' | 'interrupt' | 'privilege' | 'mmio' | 'console'
+  /** The end of the recording, or the start (reverse). */
+  | 'end' | 'start'
+  /** The guest exited, faulted fatally or deadlocked: nothing runs after this point. */
+  | 'exit'
+  | 'cancelled';
+
+export interface Stop {
+  readonly kind: StopKind;
+  /** The icount the timeline is at now. */
+  readonly icount: number;
+  readonly pc: number;
+  /** A human-readable detail (which watchpoint, which trap...). */
+  readonly detail: string;
+  /** For watchpoints: the access and the icount and pc of the instruction that made it. */
+  readonly access?: { readonly address: number; readonly size: number; readonly value: number | undefined; readonly write: boolean; readonly icount: number; readonly pc: number };
+  /** For traps and interrupts: mcause/scause. */
+  readonly cause?: number;
+}
+
+export interface Watchpoint {
+  readonly address: number;
+  readonly length: number;
+  readonly kind: WatchKind;
+}
+
+/** Machine events to stop at. */
+export interface Catchpoints {
+  /** Exception causes to stop at (after the trap is taken); 'all' for every exception. */
+  traps?: ReadonlySet<number> | 'all';
+  interrupts?: boolean;
+  /** Privilege changes (traps, mret, sret). */
+  privilege?: boolean;
+  /** Accesses to devices, by device name ("uart0", "clint" ...), or 'all'. */
+  mmio?: ReadonlySet<string> | 'all';
+  /** Guest console output. */
+  console?: boolean;
+}
+
+export interface Control {
+  readonly signal?: AbortSignal;
+  /** Called between slices with the current icount and the operation's goal. */
+  readonly progress?: (icount: number, goal: number) => void;
+}
+
+export interface TimelineOptions {
+  readonly policy?: CheckpointPolicy;
+  /** Receives console output the first time the replay produces it. */
+  readonly onOutput?: (bytes: Uint8Array, error: boolean) => void;
+}
+
+/** Instructions per slice between cancellation checks and progress reports. */
+const SLICE = 1_000_000;
+
+interface Hit {
+  readonly kind: StopKind;
+  readonly icount: number;
+  readonly pc: number;
+  readonly detail: string;
+  readonly access?: Stop['access'];
+  readonly cause?: number;
+}
+
+export class Timeline {
+  readonly replayer: Replayer;
+  readonly store: CheckpointStore;
+  readonly policy: CheckpointPolicy;
+  readonly breakpoints = new Set<number>();
+  readonly watchpoints: Watchpoint[] = [];
+  catchpoints: Catchpoints = {};
+  /** Recent seek targets: checkpoints stay dense around them. */
+  private focus: number[] = [];
+  /** The furthest icount reached: console output beyond it is new. */
+  private frontier = 0;
+  /** Instructions run since the last cancellation check (across forward runs). */
+  private sinceCheck = 0;
+  private armed = false;
+  private hits: Hit[] = [];
+  private watchIds: number[] = [];
+  private readonly onOutput: ((bytes: Uint8Array, error: boolean) => void) | undefined;
+
+  constructor(readonly reader: RecordingReader, options: TimelineOptions = {}) {
+    this.replayer = new Replayer(reader);
+    this.policy = options.policy ?? new DensityPolicy();
+    this.onOutput = options.onOutput;
+    const vm = this.replayer.vm;
+    this.store = new CheckpointStore(vm.board.ram, vm.board.ram.dirty.subscribe());
+    this.replayer.checkedRun.stopOnPause = true;
+    vm.board.onConsole = (bytes, error) => {
+      const icount = vm.board.hart.icount;
+      if (icount >= this.frontier) this.onOutput?.(bytes, error);
+      if (this.armed && this.catchpoints.console === true) this.hit({ kind: 'console', detail: `console output ${JSON.stringify(new TextDecoder().decode(bytes))}` });
+    };
+    const prevMmio = vm.board.bus.mmioObserver;
+    vm.board.bus.mmioObserver = (a) => {
+      prevMmio?.(a);
+      const m = this.catchpoints.mmio;
+      if (this.armed && m !== undefined && (m === 'all' || m.has(a.device.name))) {
+        this.hit({ kind: 'mmio', detail: `${a.write ? 'write' : 'read'} of ${a.device.name} at 0x${a.address.toString(16)} (${a.size} bytes, value 0x${a.value.toString(16)})` });
+      }
+    };
+    this.store.add(captureState(this.replayer));
+  }
+
+  get vm() {
+    return this.replayer.vm;
+  }
+
+  /** The current position. */
+  get icount(): number {
+    return this.vm.board.hart.icount;
+  }
+
+  /** The last icount of the recording. */
+  get end(): number {
+    return this.replayer.endIcount;
+  }
+
+  private hit(h: Omit<Hit, 'icount' | 'pc'> & { icount?: number; pc?: number }): void {
+    const hart = this.vm.board.hart;
+    this.hits.push({ icount: h.icount ?? hart.icount, pc: h.pc ?? hart.pc >>> 0, ...h } as Hit);
+    this.vm.monitor.requestPause();
+  }
+
+  // ------------------------------------------------------------ arming
+
+  /** Installs or removes the stop conditions in the machine. */
+  private arm(on: boolean): void {
+    const vm = this.vm;
+    const hart = vm.board.hart;
+    this.armed = on;
+    hart.setBreakpoints(on ? this.breakpoints : []);
+    for (const id of this.watchIds) vm.board.ram.watches.remove(id);
+    this.watchIds = [];
+    const c = this.catchpoints;
+    hart.reportTraps = on && (c.traps !== undefined || c.interrupts === true);
+    hart.onPrivilegeChange = on && c.privilege === true
+      ? (from, to) => this.hit({ kind: 'privilege', detail: `privilege ${PRIV[from]} -> ${PRIV[to]}` })
+      : undefined;
+    if (!on) return;
+    for (const w of this.watchpoints) {
+      this.watchIds.push(vm.board.ram.watches.add(w.address, w.length, w.kind, (h: WatchHit) => {
+        this.hit({
+          kind: 'watchpoint',
+          icount: hart.icount + 1,
+          detail: `${h.write ? 'write' : 'read'} of ${h.size} bytes at 0x${(h.address >>> 0).toString(16)}${h.value === undefined ? '' : ` (value 0x${(h.value >>> 0).toString(16)})`}`,
+          access: { address: h.address >>> 0, size: h.size, value: h.value, write: h.write, icount: hart.icount, pc: hart.pc >>> 0 },
+        });
+      }));
+    }
+  }
+
+  // ------------------------------------------------------------ running
+
+  /** Restores a checkpoint (verifying one loaded from a file against its digest). */
+  private restore(c: Checkpoint): void {
+    this.store.restoreRam(c);
+    restoreState(this.replayer, c.state);
+    this.vm.board.hart.breakpointSkip = -1;
+    if (c.digest !== undefined) {
+      const d = fullDigest(this.vm);
+      if (d !== c.digest) throw new RecordingError(`the checkpoint at icount ${c.icount} does not match its digest (damaged, or made by another version)`);
+    }
+  }
+
+  /**
+   * Runs forward to `limit` (at most the end of the recording). With `armed`,
+   * stop conditions are live and `onHit` decides whether each hit stops the
+   * run. Returns the stop, or undefined when `limit` was reached.
+   */
+  private async forward(limit: number, armed: boolean, onHit: (h: Hit) => 'stop' | 'continue', control: Control, seekTarget?: number): Promise<Stop | undefined> {
+    const hart = this.vm.board.hart;
+    const run = this.replayer.checkedRun;
+    const goal = Math.min(limit, this.end);
+    this.arm(armed);
+    try {
+      let nextCheckpoint = this.policy.nextCheckpoint(hart.icount, this.store, seekTarget);
+      while (hart.icount < goal) {
+        const sliceEnd = hart.icount + SLICE - this.sinceCheck;
+        const target = Math.min(goal, nextCheckpoint, sliceEnd);
+        const before = hart.icount;
+        this.hits = [];
+        let stop: StopReason;
+        try {
+          stop = run.runUntil(target);
+        } catch (e) {
+          if (e instanceof Divergence) e.report = this.replayer.report(e);
+          throw e;
+        }
+        this.frontier = Math.max(this.frontier, hart.icount);
+        this.sinceCheck += hart.icount - before;
+        let hitsNow: Hit[] = this.hits;
+        if (stop.kind === 'breakpoint') {
+          hitsNow = [{ kind: 'breakpoint', icount: hart.icount, pc: hart.pc >>> 0, detail: `breakpoint at 0x${(hart.pc >>> 0).toString(16)}` }];
+        } else if (stop.kind === 'trap') {
+          const h = this.trapHit();
+          if (h !== undefined) hitsNow = [...hitsNow, h];
+        }
+        for (const h of hitsNow) {
+          if (onHit(h) === 'stop') return this.stopAt(h);
+        }
+        if (stop.kind === 'breakpoint') hart.breakpointSkip = hart.icount;
+        if (stop.kind === 'exit' || stop.kind === 'fatal-trap' || stop.kind === 'deadlock' || stop.kind === 'reboot') {
+          return { kind: 'exit', icount: hart.icount, pc: hart.pc >>> 0, detail: stop.kind === 'exit' ? `the guest exited with status ${stop.status}` : `the guest stopped (${stop.kind})` };
+        }
+        if (hart.icount >= nextCheckpoint) {
+          this.store.add(captureState(this.replayer));
+          this.policy.maintain(this.store, hart.icount, this.focus);
+          nextCheckpoint = this.policy.nextCheckpoint(hart.icount, this.store, seekTarget);
+        }
+        if (this.sinceCheck >= SLICE) {
+          this.sinceCheck = 0;
+          control.progress?.(hart.icount, goal);
+          await new Promise((resolve) => setImmediate(resolve));
+          if (control.signal?.aborted === true) return { kind: 'cancelled', icount: hart.icount, pc: hart.pc >>> 0, detail: 'cancelled' };
+        }
+      }
+      return undefined;
+    } finally {
+      if (armed) this.arm(false);
+    }
+  }
+
+  /** A trap stop, if it matches the catchpoints. */
+  private trapHit(): Hit | undefined {
+    const hart = this.vm.board.hart;
+    const s = hart.priv === Priv.M ? 'mcause' : 'scause';
+    const cause = hart.peekCsr(s === 'mcause' ? 0x342 : 0x142)! >>> 0;
+    const interrupt = (cause & INTERRUPT_BIT) !== 0;
+    const c = this.catchpoints;
+    const wanted = interrupt ? c.interrupts === true : c.traps === 'all' || (c.traps !== undefined && c.traps.has(cause));
+    if (!wanted) return undefined;
+    return { kind: interrupt ? 'interrupt' : 'trap', icount: hart.icount, pc: hart.pc >>> 0, detail: causeName(cause), cause };
+  }
+
+  private stopAt(h: Hit): Stop {
+    return { kind: h.kind, icount: this.icount, pc: this.vm.board.hart.pc >>> 0, detail: h.detail, access: h.access, cause: h.cause };
+  }
+
+  private noteFocus(icount: number): void {
+    this.focus = [icount, ...this.focus.filter((f) => f !== icount)].slice(0, 4);
+  }
+
+  // ------------------------------------------------------------ navigation
+
+  /** Moves to icount `target` (clamped to the recording). Returns how it ended ('step' when it got there). */
+  async seek(target: number, control: Control = {}): Promise<Stop> {
+    const start = this.icount;
+    target = Math.max(0, Math.min(Math.floor(target), this.end));
+    this.noteFocus(target);
+    if (target !== start) {
+      const cp = this.store.atOrBefore(target)!;
+      // Replay forward from here when that is shorter than from the checkpoint.
+      if (!(start <= target && start >= cp.icount)) this.restore(cp);
+      const stop = await this.forward(target, false, () => 'continue', control, target);
+      if (stop?.kind === 'cancelled') {
+        await this.seek(start);
+        return { ...stop, icount: start };
+      }
+      if (stop !== undefined) return stop;
+    }
+    this.policy.maintain(this.store, this.icount, this.focus);
+    return { kind: 'step', icount: this.icount, pc: this.vm.board.hart.pc >>> 0, detail: `at icount ${this.icount}` };
+  }
+
+  /** Steps n instructions forward (ignoring breakpoints, as stepi does). */
+  async stepForward(n = 1, control: Control = {}): Promise<Stop> {
+    if (this.icount >= this.end) return this.endStop();
+    const stop = await this.seek(this.icount + n, control);
+    return stop.kind === 'step' && this.icount >= this.end && this.icount < this.icount + n ? this.endStop() : stop;
+  }
+
+  /** Steps n instructions back. */
+  async stepBack(n = 1, control: Control = {}): Promise<Stop> {
+    if (this.icount === 0) return this.startStop();
+    return this.seek(this.icount - n, control);
+  }
+
+  /** Runs forward to the next breakpoint, watchpoint or catchpoint, or to the end. */
+  async continueForward(control: Control = {}): Promise<Stop> {
+    if (this.icount >= this.end) return this.endStop();
+    this.vm.board.hart.breakpointSkip = this.icount; // resuming from a breakpoint here runs its instruction
+    const stop = await this.forward(this.end, true, () => 'stop', control);
+    this.noteFocus(this.icount);
+    return stop ?? this.endStop();
+  }
+
+  /**
+   * Runs backwards to the LAST hit before now of any breakpoint, watchpoint or
+   * catchpoint; to the start if there is none. At most about twice the cost of
+   * replaying the span forward.
+   */
+  async reverseContinue(control: Control = {}): Promise<Stop> {
+    const origin = this.icount;
+    let hi = origin;
+    while (hi > 0) {
+      const cp = this.store.atOrBefore(hi - 1)!;
+      this.restore(cp);
+      let last: Hit | undefined;
+      const stop = await this.forward(hi, true, (h) => {
+        if (h.icount < origin && h.icount >= cp.icount) last = h;
+        return 'continue';
+      }, { signal: control.signal, progress: (i) => control.progress?.(origin - i, origin) });
+      if (stop?.kind === 'cancelled') {
+        await this.seek(origin);
+        return { ...stop, icount: origin };
+      }
+      if (last !== undefined) {
+        await this.seek(last.icount);
+        return this.stopAt(last);
+      }
+      hi = cp.icount;
+    }
+    await this.seek(0);
+    return this.startStop();
+  }
+
+  /**
+   * The last write before now to [address, address + length), by the guest or a
+   * device: the icount and pc of the instruction that made it. The timeline
+   * does not move.
+   */
+  async lastWrite(address: number, length: number, control: Control = {}): Promise<Stop['access'] | undefined> {
+    const origin = this.icount;
+    const saved = { breakpoints: [...this.breakpoints], watchpoints: this.watchpoints.splice(0), catchpoints: this.catchpoints };
+    this.breakpoints.clear();
+    this.catchpoints = {};
+    this.watchpoints.push({ address, length, kind: WatchKind.Write });
+    try {
+      const stop = await this.reverseContinue(control);
+      return stop.kind === 'watchpoint' ? stop.access : undefined;
+    } finally {
+      this.watchpoints.splice(0, this.watchpoints.length, ...saved.watchpoints);
+      for (const b of saved.breakpoints) this.breakpoints.add(b);
+      this.catchpoints = saved.catchpoints;
+      if (this.icount !== origin) await this.seek(origin);
+    }
+  }
+
+  private endStop(): Stop {
+    return { kind: 'end', icount: this.icount, pc: this.vm.board.hart.pc >>> 0, detail: 'the end of the recording' };
+  }
+
+  private startStop(): Stop {
+    return { kind: 'start', icount: 0, pc: this.vm.board.hart.pc >>> 0, detail: 'the start of the recording' };
+  }
+}
+
+const PRIV = ['U', 'S', '?', 'M'];
+
+/** Opens a timeline over a recording file. */
+export function openTimeline(reader: RecordingReader, options: TimelineOptions = {}): Timeline {
+  return new Timeline(reader, options);
+}

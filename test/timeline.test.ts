@@ -1,0 +1,177 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { record } from '../src/api/index.js';
+import { WatchKind } from '../src/memory/ram-watch.js';
+import { RecordingReader } from '../src/replay/recording-file.js';
+import { Replayer } from '../src/replay/replayer.js';
+import { fullDigest } from '../src/replay/state-check.js';
+import { DensityPolicy } from '../src/timeline/checkpoint-policy.js';
+import { Timeline } from '../src/timeline/timeline.js';
+import { REPO } from './support/cli.js';
+import { asm, bytesOf } from './support/encode.js';
+import { makeElf } from './support/make-elf.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rv-timeline-'));
+const crc = join(dir, 'crc32.rvr');
+const writes = join(dir, 'writes.rvr');
+
+/** Writes one word four ways (store, AMO, SC, semihosting READ from the console), then powers off. */
+const WRITES = asm(`
+  lui s0, 0x80100
+  li t0, 0x11
+  sw t0, 0(s0)
+  li t0, 0x22
+  amoadd.w zero, t0, (s0)
+  lr.w t1, (s0)
+  li t0, 0x44
+  sc.w t2, t0, (s0)
+  lui s1, 0x80101
+  lui t0, 0x747
+  addi t0, t0, 0x43a
+  sw t0, 0(s1)
+  sw s1, 16(s1)
+  sw zero, 20(s1)
+  li t0, 3
+  sw t0, 24(s1)
+  li a0, 1
+  addi a1, s1, 16
+  slli x0, x0, 0x1f
+  ebreak
+  srai x0, x0, 7
+  sw a0, 32(s1)
+  sw a0, 36(s1)
+  sw s0, 40(s1)
+  li t0, 4
+  sw t0, 44(s1)
+  li a0, 6
+  addi a1, s1, 36
+  slli x0, x0, 0x1f
+  ebreak
+  srai x0, x0, 7
+  lui t0, 0x100
+  lui t1, 0x5
+  addi t1, t1, 0x555
+  sw t1, 0(t0)
+halt: j halt
+`, 0x80000000);
+
+beforeAll(async () => {
+  await record({ program: join(REPO, 'guests', 'build', 'crc32.elf'), args: ['2'], output: crc });
+  const elf = join(dir, 'writes.elf');
+  writeFileSync(elf, makeElf({ segments: [{ paddr: 0x80000000, data: bytesOf(WRITES) }] }));
+  await record({ program: elf, output: writes, input: 'at 0 "WXYZ"\n' });
+});
+
+/** The full state digest of a straight replay to `icount`. */
+function straight(file: string, icount: number): string {
+  const r = new Replayer(RecordingReader.open(file));
+  r.vm.board.onConsole = () => {};
+  r.replay(icount);
+  return fullDigest(r.vm);
+}
+
+describe('reverse stepping (as QEMU tests reverse debugging)', () => {
+  it('retraces 1,000 forward steps exactly backwards', async () => {
+    const t = new Timeline(RecordingReader.open(crc));
+    await t.seek(50_000);
+    const forward: number[] = [t.vm.board.hart.pc];
+    for (let i = 0; i < 1000; i++) {
+      await t.stepForward();
+      forward.push(t.vm.board.hart.pc);
+    }
+    const backward: number[] = [t.vm.board.hart.pc];
+    for (let i = 0; i < 1000; i++) {
+      await t.stepBack();
+      backward.push(t.vm.board.hart.pc);
+    }
+    expect(backward).toEqual([...forward].reverse());
+    expect(t.icount).toBe(50_000);
+  });
+
+  it('reverse-continue stops at the last of several breakpoints', async () => {
+    const t = new Timeline(RecordingReader.open(crc));
+    const stepped: { icount: number; pc: number }[] = [];
+    await t.seek(20_000);
+    for (let i = 0; i < 300; i++) {
+      await t.stepForward();
+      stepped.push({ icount: t.icount, pc: t.vm.board.hart.pc >>> 0 });
+    }
+    // Three breakpoints on pcs reached in that span: the last time any of them is reached before now wins.
+    const chosen = [stepped[40]!.pc, stepped[120]!.pc, stepped[200]!.pc];
+    for (const pc of chosen) t.breakpoints.add(pc);
+    const origin = t.icount;
+    const stop = await t.reverseContinue();
+    const expected = stepped.filter((s) => chosen.includes(s.pc) && s.icount < origin).at(-1)!;
+    expect(stop.kind).toBe('breakpoint');
+    expect(stop.icount).toBe(expected.icount);
+    expect(t.vm.board.hart.pc >>> 0).toBe(expected.pc);
+    // Forward continue from there goes to the next hit, not the same one.
+    const next = await t.continueForward();
+    expect(next.kind).toBe('breakpoint');
+    expect(next.icount).toBeGreaterThan(expected.icount);
+  });
+});
+
+describe('seek', () => {
+  it('reaches the same state as a straight replay, at random icounts, across checkpoint evictions', async () => {
+    const end = RecordingReader.open(crc).lastIcount();
+    // A tiny budget and spacing force evictions and merges.
+    const t = new Timeline(RecordingReader.open(crc), { policy: new DensityPolicy({ budgetBytes: 200_000, spacing: 100_000, denseSpacing: 20_000, denseSpan: 100_000 }) });
+    let seed = 7;
+    const next = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return seed % end; };
+    for (let i = 0; i < 12; i++) {
+      const target = next();
+      await t.seek(target);
+      expect(t.icount).toBe(target);
+      expect(fullDigest(t.vm)).toBe(straight(crc, target));
+    }
+    expect(t.store.memoryBytes).toBeLessThanOrEqual(200_000 + 100_000);
+  });
+});
+
+describe('lastWrite', () => {
+  const target = 0x80100000;
+  it.each([
+    ['a store', 0x11, 1],
+    ['an AMO', 0x33, 2],
+    ['a store-conditional', 0x44, 3],
+    ['a semihosting READ into guest memory', 0x5a595857, 4],
+  ] as const)('finds %s', async (_what, value, nth) => {
+    const t = new Timeline(RecordingReader.open(writes));
+    // Walk forward, recording every write to the word, then ask from the end.
+    const seen: { icount: number; pc: number }[] = [];
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    for (;;) {
+      const stop = await t.continueForward();
+      if (stop.kind !== 'watchpoint') break;
+      seen.push({ icount: stop.access!.icount, pc: stop.access!.pc });
+    }
+    t.watchpoints.length = 0;
+    expect(seen.length).toBeGreaterThanOrEqual(4);
+    await t.seek(nth < seen.length ? seen[nth]!.icount : t.end); // just before the next write, or the end
+    const w = await t.lastWrite(target, 4);
+    expect(w).toBeDefined();
+    expect(w!.icount).toBe(seen[nth - 1]!.icount);
+    expect(w!.pc).toBe(seen[nth - 1]!.pc);
+    const mem = t.vm.board.ram.read(target, 4);
+    expect(new DataView(mem.buffer).getUint32(0, true)).toBe(value >>> 0);
+  });
+});
+
+describe('cancellation', () => {
+  it('stops a long reverse-continue promptly and leaves the timeline where it was', async () => {
+    const t = new Timeline(RecordingReader.open(crc));
+    await t.seek(t.end);
+    const origin = t.icount;
+    t.breakpoints.add(0x12345678); // never reached: a reverse-continue over everything
+    const controller = new AbortController();
+    let slices = 0;
+    const stop = await t.reverseContinue({ signal: controller.signal, progress: () => { if (++slices === 2) controller.abort(); } });
+    expect(stop.kind).toBe('cancelled');
+    expect(slices).toBeLessThanOrEqual(3);
+    expect(t.icount).toBe(origin);
+    expect(fullDigest(t.vm)).toBe(straight(crc, origin));
+  });
+});
