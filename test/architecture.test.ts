@@ -11,6 +11,7 @@ export const ALLOWED: Record<string, readonly string[]> = {
   isa: [],
   memory: [],
   elf: [],
+  symbols: ['elf', 'isa'],
   host: [],
   hart: ['isa', 'memory'],
   machine: ['hart', 'memory', 'host', 'elf', 'isa'],
@@ -18,8 +19,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   vm: ['monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   replay: ['vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   timeline: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  debugger: ['timeline', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   api: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
-  cli: ['timeline', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  cli: ['debugger', 'timeline', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
 };
 
 function sources(dir: string): string[] {

@@ -4,7 +4,9 @@ import { ElfError } from '../elf/elf-file.js';
 import { LoadError } from '../machine/loader.js';
 import { ScriptError } from '../host/console-script.js';
 import { RecordingError } from '../replay/recording-file.js';
+import { normalizeDebugArgv, registerDebug } from './debug-command.js';
 import { registerDtb } from './dtb-command.js';
+import { registerIndex } from './index-command.js';
 import { registerInfo } from './info-command.js';
 import { registerRecord } from './record-command.js';
 import { registerReplay } from './replay-command.js';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
   registerRecord(program);
   registerReplay(program);
   registerInfo(program);
+  registerIndex(program);
+  registerDebug(program);
   registerDtb(program);
   return program;
 }
@@ -31,7 +35,7 @@ export function buildProgram(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv as string[]);
+    await program.parseAsync(normalizeDebugArgv(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : ExitCode.UsageError;

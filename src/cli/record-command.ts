@@ -10,6 +10,7 @@ import { UserError, parseCount, parseSize } from './user-error.js';
 interface RecordOptions extends RunOptions {
   readonly output: string;
   readonly checkInterval: string;
+  readonly checkpoints?: string | boolean;
 }
 
 export function registerRecord(program: Command): void {
@@ -19,7 +20,8 @@ export function registerRecord(program: Command): void {
     .argument('<program>', 'guest ELF (RV32, linked for RAM at 0x80000000)')
     .argument('[args...]', 'guest arguments (after --)')
     .requiredOption('-o, --output <file>', 'the recording to write (.rvr)')
-    .option('--check-interval <n>', 'instructions between state checks in the recording', String(DEFAULT_CHECK_INTERVAL)))
+    .option('--check-interval <n>', 'instructions between state checks in the recording', String(DEFAULT_CHECK_INTERVAL))
+    .option('--checkpoints [n]', 'store a checkpoint every n instructions (default 20,000,000), for instant seeking later'))
     .action(async (file: string, args: string[], opts: RecordOptions) => {
       process.exitCode = await recordProgram(file, args, opts);
     });
@@ -35,6 +37,8 @@ export async function recordProgram(file: string, args: readonly string[], opts:
   try {
     const recorder = new Recorder({
       output: opts.output, elf, programName: file, args, memory, checkInterval, source: inputs.host, clock: clockOf(opts.clock),
+      checkpointEvery: opts.checkpoints === undefined ? undefined
+        : typeof opts.checkpoints === 'string' ? Math.max(1, parseCount(opts.checkpoints, '--checkpoints')) : 20_000_000,
     });
     inputs.attach(recorder.vm.monitor);
     let sinceFlush = new Stopwatch();

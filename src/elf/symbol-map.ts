@@ -7,7 +7,8 @@ export class SymbolMap {
   constructor(elf: ElfFile) {
     this.sorted = elf.symbols()
       .filter((s) => (s.type === SymbolType.Func || s.type === SymbolType.Object || s.type === SymbolType.NoType) &&
-        s.name.length > 0 && s.sectionIndex !== 0 && !s.name.startsWith('$') && !s.name.startsWith('.L'))
+        // Not undefined (0) or reserved section indices (SHN_ABS 0xfff1, SHN_COMMON ...): those are not code or data addresses.
+        s.name.length > 0 && s.sectionIndex !== 0 && s.sectionIndex < 0xff00 && !s.name.startsWith('$') && !s.name.startsWith('.L'))
       .sort((a, b) => a.value - b.value);
   }
 

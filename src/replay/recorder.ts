@@ -14,6 +14,8 @@ import { GuestVm } from '../vm/guest-vm.js';
 import { CheckedRun } from './checked-run.js';
 import { RecordingHostInput } from './host-strategies.js';
 import { RecordingWriter, sha256, type RecordedEvent, type RecordingHeader, type StateCheck } from './recording-file.js';
+import { encodeCheckpoint } from './checkpoint-file.js';
+import { captureVmState } from './machine-state.js';
 import { fullDigest } from './state-check.js';
 
 export const PRODUCER = 'retrovisor 0.1.0';
@@ -34,6 +36,8 @@ export interface RecorderOptions {
   readonly source: HostInput;
   /** Guest time: "virtual" (default) or "host" (every reading of the host clock is recorded). */
   readonly clock?: 'virtual' | 'host';
+  /** Store a full checkpoint in the recording every this many steps (none by default). */
+  readonly checkpointEvery?: number;
 }
 
 /** How a recorded run ended, as written in the footer. */
@@ -52,6 +56,7 @@ export class Recorder {
   private chunkPeriodic: StateCheck[] = [];
   private eventCount = 0;
   private finished = false;
+  private readonly checkpointEvery: number | undefined;
 
   constructor(options: RecorderOptions) {
     const image = options.elf.bytes;
@@ -73,14 +78,30 @@ export class Recorder {
       afterEvent: (event, check) => { event.after = check; },
       periodic: (_icount, check) => { this.chunkPeriodic.push(check); },
     });
+    this.checkpointEvery = options.checkpointEvery;
     this.writer = RecordingWriter.create(options.output, this.header);
     this.writer.writeImage({ role: 'program', name: options.programName, sha256: this.header.guest.image, size: image.length }, image);
   }
 
-  /** Runs (recording) until icount reaches `target` or the guest stops. */
+  /** Runs (recording) until icount reaches `target` or the guest stops; stores checkpoints on the way. */
   runUntil(target: number): StopReason {
-    return this.run.runUntil(target);
+    const every = this.checkpointEvery;
+    if (every === undefined) return this.run.runUntil(target);
+    for (;;) {
+      const hart = this.vm.board.hart;
+      const next = (Math.floor(hart.icount / every) + 1) * every;
+      const stop = this.run.runUntil(Math.min(target, next));
+      if (hart.icount === next && stop.kind === 'target') {
+        const state = captureVmState(this.vm, this.host.events.length);
+        this.writer.writeCheckpoint(next, encodeCheckpoint(state, this.vm.board.ram.bytes, fullDigest(this.vm)));
+        this.checkpoints++;
+      }
+      if (stop.kind !== 'target' || hart.icount >= target) return stop;
+    }
   }
+
+  /** Checkpoints stored so far. */
+  checkpoints = 0;
 
   /** Writes the inputs and checks gathered since the last flush as one chunk. */
   flush(): void {

@@ -13,7 +13,7 @@
  */
 import * as lz4 from 'lz4js';
 import type { Ram } from '../memory/ram.js';
-import type { MachineState } from './machine-state.js';
+import type { MachineState } from '../replay/machine-state.js';
 
 const PAGE = 4096;
 /** Fixed cost charged per checkpoint besides page copies (state, maps). */

@@ -7,7 +7,8 @@
  */
 import type { HartSnapshot } from '../hart/hart.js';
 import type { StateRecord } from '../machine/device.js';
-import type { Replayer } from '../replay/replayer.js';
+import type { Replayer } from './replayer.js';
+import type { GuestVm } from '../vm/guest-vm.js';
 
 export interface MachineState {
   readonly icount: number;
@@ -24,13 +25,17 @@ export interface MachineState {
 
 /** Captures the state of a replay at its current instruction boundary. */
 export function captureState(r: Replayer): MachineState {
-  const vm = r.vm;
+  return captureVmState(r.vm, r.host.consumed);
+}
+
+/** Captures the state of any guest; `inputPosition` is the number of inputs it has received. */
+export function captureVmState(vm: GuestVm, inputPosition: number): MachineState {
   return {
     icount: vm.board.hart.icount,
     hart: vm.board.hart.snapshot(),
     board: vm.board.saveState(),
     monitor: vm.monitor.saveState(),
-    inputPosition: r.host.consumed,
+    inputPosition,
     dirty: vm.board.ram.dirty.save(),
     touched: vm.board.ram.touched.slice(),
   };

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO, runCli } from './support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'rv-debug-'));
+const rec = join(REPO, 'recordings', 'crc32.rvr');
+
+async function batch(target: string, commands: string[], extra: string[] = []) {
+  const file = join(dir, `batch-${Math.random().toString(36).slice(2)}.txt`);
+  writeFileSync(file, commands.join('\n') + '\n');
+  return runCli(['debug', '--batch', file, target, ...extra]);
+}
+
+describe('retrovisor debug', () => {
+  it('steps, reverse-steps and reports positions in a stable format', async () => {
+    const r = await batch(rec, ['seek 1000', 'when', 'si', 'si 4', 'rsi 5', 'when', 'p pc']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^stop step icount=1000 pc=0x[0-9a-f]{8}/);
+    expect(lines[1]).toBe('icount 1000');
+    expect(lines[2]).toMatch(/^stop step icount=1001 /);
+    expect(lines[3]).toMatch(/^stop step icount=1005 /);
+    expect(lines[4]).toBe(lines[0]);
+    expect(lines[5]).toBe('icount 1000');
+    expect(lines[6]).toMatch(/^pc = 0x[0-9a-f]{8}/);
+  });
+
+  it('breaks on a symbol, continues, reverse-continues and examines memory', async () => {
+    const r = await batch(rec, ['b main', 'c', 'p sp', 'x/2w 0x80000000', 'c', 'rc', 'info breakpoints', 'd', 'info breakpoints']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^breakpoint 1 at 0x[0-9a-f]{8} main$/);
+    expect(lines[1]).toMatch(/^stop breakpoint icount=\d+ pc=0x[0-9a-f]{8} main breakpoint at/);
+    expect(lines[2]).toMatch(/^sp = 0x8[0-9a-f]{7} -?\d+$/);
+    expect(lines[3]).toBe('0x80000000: 0x00400117 0x00010113');
+    expect(lines[4]).toMatch(/^stop (exit|end) /);
+    expect(lines[5]).toBe(lines[1]); // back to the only hit of main
+    expect(lines[6]).toMatch(/^1 breakpoint 0x[0-9a-f]{8} main$/);
+    expect(lines[7]).toBe('deleted 1');
+    expect(lines[8]).toBe('no breakpoints, watchpoints or catchpoints');
+  });
+
+  it('finds the last writer of a word with a watchpoint and reverse-continue', async () => {
+    const r = await batch(rec, ['seek 2000000', 'p sp', 'watch 0x803ffff0', 'rc', 'lastwrite 0x803ffff0']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[2]).toBe('watchpoint 1 write 0x803ffff0 length 4');
+    expect(lines[3]).toMatch(/^stop watchpoint icount=\d+ pc=0x[0-9a-f]{8}.* write of 4 bytes at 0x803ffff0/);
+  });
+
+  it('catches traps and machine events', async () => {
+    const r = await batch(rec, ['catch mmio', 'c', 'catch console', 'info breakpoints']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/catchpoint 1 mmio \(every device\)/);
+    expect(r.stdout).toMatch(/stop (mmio|exit|end) /);
+  });
+
+  it('takes -ex commands and reports command errors with exit status 1', async () => {
+    const r = await runCli(['debug', '-ex', 'when', '-ex', 'frobnicate', '-ex', 'b nosuchsymbol', rec]);
+    expect(r.stdout.split('\n').slice(0, 3)).toEqual(['icount 0', 'error: unknown command "frobnicate" (try help)', 'error: no symbol "nosuchsymbol"']);
+    expect(r.status).toBe(1);
+  });
+
+  it('records an ELF first, then debugs it', async () => {
+    const r = await batch(join(REPO, 'guests', 'build', 'hello.elf'), ['b main', 'c', 'when'], ['--', 'x']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/retrovisor: recorded \d+ instructions/);
+    expect(r.stdout).toMatch(/stop breakpoint icount=\d+ pc=0x[0-9a-f]{8} main/);
+  });
+
+  it('reports a missing recording in one line', async () => {
+    const r = await runCli(['debug', join(dir, 'nope.rvr')]);
+    expect(r.status).toBe(125);
+    expect(r.stderr.trim()).toMatch(/^retrovisor: .*nope\.rvr: no such file$/);
+  });
+});
