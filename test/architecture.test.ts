@@ -19,9 +19,9 @@ export const ALLOWED: Record<string, readonly string[]> = {
   vm: ['monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   replay: ['vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   timeline: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
-  debugger: ['timeline', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  debugger: ['timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   api: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
-  cli: ['debugger', 'timeline', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  cli: ['debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
 };
 
 function sources(dir: string): string[] {

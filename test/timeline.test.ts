@@ -175,3 +175,84 @@ describe('cancellation', () => {
     expect(fullDigest(t.vm)).toBe(straight(crc, origin));
   });
 });
+
+describe('stored checkpoints', () => {
+  it('make seeks agree with straight replays, and are verified on first use', async () => {
+    const { copyFileSync } = await import('node:fs');
+    const { indexRecording } = await import('../src/timeline/indexer.js');
+    const indexed = join(dir, 'indexed.rvr');
+    copyFileSync(crc, indexed);
+    const r = indexRecording(indexed, 400_000);
+    expect(r.checkpoints).toBeGreaterThanOrEqual(5);
+    const t = new Timeline(RecordingReader.open(indexed));
+    expect(t.storedCheckpoints).toBe(r.checkpoints);
+    for (const target of [1_900_000, 450_000, 2_250_000, 1_200_001]) {
+      await t.seek(target);
+      expect(fullDigest(t.vm)).toBe(straight(crc, target));
+    }
+  });
+
+  it('are refused when they do not match their digest', async () => {
+    const { indexRecording } = await import('../src/timeline/indexer.js');
+    const { copyFileSync } = await import('node:fs');
+    const { RecordingWriter } = await import('../src/replay/recording-file.js');
+    const { decodeCheckpoint, encodeCheckpoint } = await import('../src/replay/checkpoint-file.js');
+    const indexed = join(dir, 'to-damage.rvr');
+    copyFileSync(crc, indexed);
+    indexRecording(indexed, 1_000_000);
+    // Rewrite with one checkpoint whose RAM differs from what its digest says.
+    const reader = RecordingReader.open(indexed);
+    const damaged = join(dir, 'damaged-checkpoint.rvr');
+    const w = RecordingWriter.create(damaged, reader.header);
+    const img = reader.programImage();
+    w.writeImage(img.meta, img.bytes);
+    for (const c of reader.chunks()) w.writeEvents(c);
+    for (const { icount, data } of reader.checkpoints()) {
+      const cp = decodeCheckpoint(data);
+      const ram = new Uint8Array(cp.state.touched.length * 4096);
+      for (const [p, bytes] of cp.pages) ram.set(bytes, p * 4096);
+      const first = [...cp.pages.keys()][0]!;
+      ram[first * 4096] ^= 0xff;
+      w.writeCheckpoint(icount, encodeCheckpoint(cp.state, ram, cp.digest));
+    }
+    w.writeFooter(reader.footer!);
+    w.close();
+    const t = new Timeline(RecordingReader.open(damaged));
+    await expect(t.seek(1_500_000)).rejects.toThrow(/checkpoint at icount 1000000 does not match its digest/);
+  });
+});
+
+describe('fork', () => {
+  it('continues from any point with new input into a new recording that replays exactly', async () => {
+    const { forkRecorder } = await import('../src/timeline/fork.js');
+    const { LiveHost } = await import('../src/host/live-host.js');
+    const { ScriptedConsole, parseConsoleScript } = await import('../src/host/console-script.js');
+    const { replay } = await import('../src/api/index.js');
+    const original = join(dir, 'echo.rvr');
+    await record({ program: join(REPO, 'guests', 'build', 'uart-echo.elf'), output: original, input: 'at 0 "abc\\n"\nat 0 "q"\n' });
+    const before = replay(original);
+    const t = new Timeline(RecordingReader.open(original));
+    t.catchpoints = { console: true };
+    for (let i = 0; i < 10; i++) await t.continueForward(); // into the banner
+    const at = t.icount;
+    const console = new ScriptedConsole(parseConsoleScript('at 0 "xyz\\n"\nat 0 "q"\n'));
+    const host = new LiveHost({ commandLine: 'uart-echo', console });
+    const forked = join(dir, 'forked.rvr');
+    const recorder = forkRecorder(t, { output: forked, source: host });
+    let out = '';
+    recorder.vm.board.onConsole = (b) => { out += Buffer.from(b).toString('latin1'); };
+    for (;;) {
+      const stop = recorder.runUntil(recorder.vm.board.hart.icount + 1_000_000);
+      if (stop.kind === 'exit') { recorder.finish('exit', stop.status); break; }
+      if (stop.kind === 'wait-input') await console.wait();
+    }
+    const again = replay(forked);
+    expect(again.stdout.endsWith(out)).toBe(true);
+    expect(again.stdout).toContain('XYZ');
+    expect(again.stdout).not.toContain('ABC');
+    expect(at).toBeGreaterThan(0);
+    // The original is untouched, and the timeline still stands where it was.
+    expect(replay(original).digest).toBe(before.digest);
+    expect(t.icount).toBe(at);
+  });
+});

@@ -14,6 +14,7 @@ import { LiveHost } from '../host/live-host.js';
 import { RecordingReader } from '../replay/recording-file.js';
 import { Recorder } from '../replay/recorder.js';
 import { DensityPolicy } from '../timeline/checkpoint-policy.js';
+import { forkRecorder } from '../timeline/fork.js';
 import { Timeline } from '../timeline/timeline.js';
 import { ElfFile } from '../elf/elf-file.js';
 import { SymbolMap } from '../elf/symbol-map.js';
@@ -94,6 +95,26 @@ async function debugTarget(target: string, args: readonly string[], opts: DebugO
     onOutput: (bytes) => { process.stderr.write(bytes); },
   });
   const session = new DebugSession(timeline, symbols);
+  session.forker = async (output, script) => {
+    const console = script === undefined ? new ScriptedConsole([]) : ScriptedConsole.fromFile(script);
+    const host = new LiveHost({ semihostRoot: semihostRootOf(opts.semihostRoot), commandLine: [reader.header.guest.program, ...reader.header.guest.args].join(' '), console });
+    const from = timeline.icount;
+    try {
+      const recorder = forkRecorder(timeline, { output, source: host });
+      const summary = await driveLive(recorder.vm, {
+        maxInsns: parseCount(opts.maxInsns ?? '1000000000', '--max-insns'),
+        shouldQuit: () => false,
+        runUntil: (t) => recorder.runUntil(t),
+        observeOutput: (b) => console.observeOutput(b),
+        stdout: (b) => { process.stderr.write(b); },
+        stderr: (t) => { process.stderr.write(t); },
+      });
+      recorder.finish(summary.end, summary.stop.kind === 'exit' ? summary.stop.status : 0);
+      return `forked at icount=${from}: recorded to ${output} up to icount=${summary.icount} (ended: ${summary.end}${summary.stop.kind === 'exit' ? ` status ${summary.stop.status}` : ''})`;
+    } finally {
+      host.close();
+    }
+  };
   let failed = false;
   const run = async (line: string, signal?: AbortSignal) => {
     const out = await session.execute(line, signal);

@@ -40,12 +40,16 @@ export const HELP = [
   'x/NF ADDR           examine N units of memory: F = b (bytes), h (halfwords), w (words)',
   'info breakpoints | info checkpoints',
   'lastwrite ADDR [LEN]   the last write before now to ADDR (by the guest or a device)',
+  'fork FILE.rvr [SCRIPT] continue live from here (console input from SCRIPT) into a new recording sharing this prefix',
   'help, q',
 ];
 
 export class DebugSession {
   private readonly points: Point[] = [];
   private nextId = 1;
+
+  /** Runs a fork to a new recording (set by the front end, which owns files and consoles). */
+  forker: ((output: string, script: string | undefined) => Promise<string>) | undefined;
 
   constructor(readonly timeline: Timeline, private readonly symbols: { describe(a: number): string | undefined; address(name: string): number | undefined }) {}
 
@@ -84,6 +88,11 @@ export class DebugSession {
       case 'p': case 'print': return [this.printRegister(args)];
       case 'info': return this.info(args);
       case 'lastwrite': return [await this.lastWrite(args)];
+      case 'fork': {
+        if (this.forker === undefined) throw new CommandError('fork is not available here');
+        if (args[0] === undefined) throw new CommandError('fork needs a file name for the new recording');
+        return [await this.forker(args[0], args[1])];
+      }
       case 'help': case 'h': return HELP;
       default:
         if (cmd.startsWith('x/') || cmd === 'x') return this.examine(cmd, args);

@@ -28,17 +28,19 @@ export class DirtyTracker {
     return pages;
   }
 
-  /** Every consumer's pending pages (after taking the newest writes), for a checkpoint. */
-  save(): number[][] {
+  /** Consumer `id`'s pending pages (after taking the newest writes), for a checkpoint. */
+  save(id: number): number[] {
     this.drain();
-    return this.consumers.map((set) => [...set].sort((a, b) => a - b));
+    return [...(this.consumers[id] ?? [])].sort((a, b) => a - b);
   }
 
-  /** Restores what save() returned (the RAM it describes must be restored alongside). */
-  load(saved: readonly (readonly number[])[]): void {
-    if (saved.length !== this.consumers.length) throw new RangeError('saved dirty-page state has another number of consumers');
+  /**
+   * After RAM was restored to a checkpoint: consumer `id` gets its saved pages
+   * back, every other consumer starts empty (its owner restored what it needs).
+   */
+  load(id: number, pages: readonly number[]): void {
     this.ram.forgetDirty();
-    saved.forEach((pages, i) => { this.consumers[i] = new Set(pages); });
+    this.consumers.forEach((_, i) => { this.consumers[i] = new Set(i === id ? pages : []); });
   }
 
   private drain(): void {

@@ -27,6 +27,7 @@ export class CheckedRun {
   /** `replaying`: host-clock waits need no real waiting (the next reading comes from the log). */
   constructor(readonly vm: GuestVm, readonly interval: number, private readonly sink: CheckSink, private readonly replaying = false) {
     this.dirtyId = vm.board.ram.dirty.subscribe();
+    if (this.dirtyId !== 0) throw new Error('the state checks must be the first dirty-page consumer of a guest');
   }
 
   /**

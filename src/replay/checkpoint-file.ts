@@ -67,7 +67,8 @@ export function decodeCheckpoint(data: Uint8Array): StoredCheckpoint {
   }
   const s = parsed.state;
   if (typeof parsed.digest !== 'string' || typeof s !== 'object' || !(s.touched instanceof Uint8Array) ||
-    !(s.hart?.x instanceof Int32Array) || !(s.hart?.csr instanceof Int32Array)) {
+    !(s.hart?.x instanceof Int32Array) || !(s.hart?.csr instanceof Int32Array) ||
+    !Array.isArray(s.dirty) || !s.dirty.every((p) => Number.isInteger(p) && p >= 0 && p < s.touched.length)) {
     throw new DecodeError('checkpoint state is incomplete');
   }
   const n = r.varint();

@@ -10,6 +10,9 @@ import type { StateRecord } from '../machine/device.js';
 import type { Replayer } from './replayer.js';
 import type { GuestVm } from '../vm/guest-vm.js';
 
+/** The state checks subscribe first to a guest's dirty-page tracker (CheckedRun). */
+export const STATE_CHECK_CONSUMER = 0;
+
 export interface MachineState {
   readonly icount: number;
   readonly hart: HartSnapshot;
@@ -17,8 +20,8 @@ export interface MachineState {
   readonly monitor: StateRecord;
   /** Inputs consumed from the recording. */
   readonly inputPosition: number;
-  /** Pending pages of every dirty-page consumer. */
-  readonly dirty: readonly (readonly number[])[];
+  /** RAM pages written since the last state check (the state checks' dirty-page consumer). */
+  readonly dirty: readonly number[];
   /** Which RAM pages were written since load (all others are zero). */
   readonly touched: Uint8Array;
 }
@@ -36,7 +39,7 @@ export function captureVmState(vm: GuestVm, inputPosition: number): MachineState
     board: vm.board.saveState(),
     monitor: vm.monitor.saveState(),
     inputPosition,
-    dirty: vm.board.ram.dirty.save(),
+    dirty: vm.board.ram.dirty.save(STATE_CHECK_CONSUMER),
     touched: vm.board.ram.touched.slice(),
   };
 }
@@ -48,6 +51,6 @@ export function restoreState(r: Replayer, s: MachineState): void {
   vm.monitor.loadState(s.monitor);
   r.host.consumed = s.inputPosition;
   vm.board.ram.touched.set(s.touched);
-  vm.board.ram.dirty.load(s.dirty);
+  vm.board.ram.dirty.load(STATE_CHECK_CONSUMER, s.dirty);
   vm.board.hart.restore(s.hart);
 }

@@ -14,6 +14,7 @@ import { GuestVm } from '../vm/guest-vm.js';
 import { CheckedRun } from './checked-run.js';
 import { RecordingHostInput } from './host-strategies.js';
 import { RecordingWriter, sha256, type RecordedEvent, type RecordingHeader, type StateCheck } from './recording-file.js';
+import { STATE_CHECK_CONSUMER, type MachineState } from './machine-state.js';
 import { encodeCheckpoint } from './checkpoint-file.js';
 import { captureVmState } from './machine-state.js';
 import { fullDigest } from './state-check.js';
@@ -38,6 +39,21 @@ export interface RecorderOptions {
   readonly clock?: 'virtual' | 'host';
   /** Store a full checkpoint in the recording every this many steps (none by default). */
   readonly checkpointEvery?: number;
+  /**
+   * Start from the middle of another recording (a fork): its inputs and checks
+   * up to the state's icount are copied, and the run continues from `state`.
+   */
+  readonly prefix?: RecordingPrefix;
+}
+
+/** What a fork takes from the recording it leaves. */
+export interface RecordingPrefix {
+  readonly header: RecordingHeader;
+  readonly events: readonly RecordedEvent[];
+  readonly periodic: readonly StateCheck[];
+  readonly state: MachineState;
+  /** RAM at the fork point. */
+  readonly ram: Uint8Array;
 }
 
 /** How a recorded run ended, as written in the footer. */
@@ -60,7 +76,7 @@ export class Recorder {
 
   constructor(options: RecorderOptions) {
     const image = options.elf.bytes;
-    this.header = {
+    this.header = options.prefix !== undefined ? { ...options.prefix.header, producer: PRODUCER } : {
       producer: PRODUCER,
       machine: { board: 'virt', isa: ISA_STRING, memory: options.memory, stepsPerTick: STEPS_PER_TICK, timebaseHz: TIMEBASE_HZ },
       guest: { program: options.programName, image: sha256(image), args: [...options.args], bootArgs: options.bootArgs },
@@ -81,6 +97,26 @@ export class Recorder {
     this.checkpointEvery = options.checkpointEvery;
     this.writer = RecordingWriter.create(options.output, this.header);
     this.writer.writeImage({ role: 'program', name: options.programName, sha256: this.header.guest.image, size: image.length }, image);
+    if (options.prefix !== undefined) this.continueFrom(options.prefix);
+  }
+
+  /** Copies a prefix's inputs and checks, and puts the machine in the prefix's final state. */
+  private continueFrom(p: RecordingPrefix): void {
+    const at = p.state.icount;
+    this.writer.writeEvents({ start: 0, end: at, events: p.events, periodic: p.periodic });
+    this.eventCount = p.events.length;
+    this.chunkStart = at;
+    const vm = this.vm;
+    const ram = vm.board.ram;
+    ram.clear();
+    for (let page = 0; page < p.state.touched.length; page++) {
+      if (p.state.touched[page] !== 0) ram.bytes.set(p.ram.subarray(page * 4096, (page + 1) * 4096), page * 4096);
+    }
+    vm.board.loadState(p.state.board);
+    vm.monitor.loadState(p.state.monitor);
+    ram.touched.set(p.state.touched);
+    ram.dirty.load(STATE_CHECK_CONSUMER, p.state.dirty);
+    vm.board.hart.restore(p.state.hart);
   }
 
   /** Runs (recording) until icount reaches `target` or the guest stops; stores checkpoints on the way. */

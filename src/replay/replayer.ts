@@ -143,6 +143,14 @@ export class Replayer {
     if (next !== undefined) throw new Divergence('end', icount, `the replay ended but the recording still holds the ${describeEvent(next)}`, next);
   }
 
+  /** The inputs consumed so far and the periodic checks up to now: what a fork copies. */
+  prefix(): { events: RecordedEvent[]; periodic: StateCheck[] } {
+    const icount = this.vm.board.hart.icount;
+    const events = this.host.recent(this.host.consumed).slice();
+    const periodic = [...this.periodic.entries()].filter(([i]) => i <= icount).sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+    return { events, periodic };
+  }
+
   /** Compares the full final state with the recording's final digest (expensive: hashes all of RAM). */
   verifyFinalState(): void {
     const footer = this.reader.footer;

@@ -1,0 +1,146 @@
+/**
+ * The symbols layer against gdb 13: at every stop recorded in
+ * test/golden/symbols/gdb/ (gdb-multiarch driving QEMU's gdbstub), the
+ * registers and memory gdb saw are replayed into a `Machine`, and ours must
+ * print what gdb printed: the breakpoint address, the backtrace (functions,
+ * files, lines, and the arguments as gdb shows them in frame lines), `bt full`,
+ * `info locals`, `info args`, and every `p` expression.
+ * Regenerate the data with `node scripts/gen-symbols-golden.mjs gdb`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ElfFile, SegmentType } from '../src/elf/elf-file.js';
+import { ABI_NAMES } from '../src/isa/disassembler.js';
+import { PC_REGISTER, Symbols, SymbolsError, type Frame, type Machine } from '../src/symbols/symbols.js';
+
+const GOLDEN = new URL('./golden/symbols/gdb/', import.meta.url);
+const REPO = new URL('../', import.meta.url);
+
+interface Command { command: string; output: string }
+interface Stop { at: string; hit: string; commands: Command[]; memory: { address: number; deflated: string }[] }
+interface Golden { elf: string; args: string; stops: Stop[] }
+
+/** A Machine over what gdb saw: its registers, the ELF's loaded bytes, and the RAM dumped at the stop. */
+function machineFor(elf: ElfFile, stop: Stop): Machine {
+  const regs = new Array<number>(33).fill(0);
+  const info = stop.commands.find((c) => c.command === 'info registers')!.output;
+  for (const line of info.split('\n')) {
+    const m = /^(\w+)\s+(0x[0-9a-f]+)/.exec(line);
+    if (!m) continue;
+    const name = m[1] === 'fp' ? 's0' : m[1]!;
+    const n = name === 'pc' ? PC_REGISTER : ABI_NAMES.indexOf(name);
+    if (n >= 0) regs[n] = parseInt(m[2]!, 16);
+  }
+  const regions: { address: number; bytes: Uint8Array }[] = stop.memory.map((m) => ({ address: m.address, bytes: inflateRawSync(Buffer.from(m.deflated, 'base64')) }));
+  for (const seg of elf.segments) {
+    if (seg.type !== SegmentType.Load || seg.filesz === 0) continue;
+    regions.push({ address: seg.paddr, bytes: elf.bytes.subarray(seg.offset, seg.offset + seg.filesz) });
+    if (seg.vaddr !== seg.paddr) regions.push({ address: seg.vaddr, bytes: elf.bytes.subarray(seg.offset, seg.offset + seg.filesz) });
+  }
+  return {
+    readRegister: (n) => regs[n]!,
+    readMemory: (address, length) => {
+      for (const r of regions) {
+        if (address >= r.address && address + length <= r.address + r.bytes.length) return r.bytes.subarray(address - r.address, address - r.address + length);
+      }
+      return undefined;
+    },
+  };
+}
+
+interface GdbFrame { level: number; function: string; args: string; file: string | undefined; line: number | undefined; locals: string[] }
+
+/** `#1  0x800002f6 in recurse (depth=depth@entry=0, p=...) at guests/symbols/symbols.c:62` and `bt full` locals. */
+function parseBacktrace(text: string): GdbFrame[] {
+  const frames: GdbFrame[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^#(\d+)\s+(?:0x[0-9a-f]+ in )?(\S+) \((.*)\)(?: at (\S+):(\d+))?/.exec(line);
+    if (m) {
+      frames.push({ level: Number(m[1]), function: m[2]!, args: m[3]!, file: m[4], line: m[5] === undefined ? undefined : Number(m[5]), locals: [] });
+    } else if (frames.length > 0 && line.trim() !== '') {
+      frames[frames.length - 1]!.locals.push(line.trim());
+    }
+  }
+  return frames;
+}
+
+/**
+ * Checks where ours still differs from gdb, each with the reason. They run as
+ * `it.fails`, so fixing one makes the suite say so.
+ */
+const KNOWN_GAPS: Record<string, string> = {
+  'bytecode 0 locals': 'gdb also lists i, prime, j, d (as <optimized out>) for the inlined native(): variables of ' +
+    'abstract lexical blocks that have no concrete instance at this pc; we list only blocks of the concrete tree.',
+  'symbols-Og 7 bt': 'gdb prints `a@entry=<error reading variable: value has been optimized out>` when the ' +
+    "caller's DW_AT_call_value is itself optimized out; we print no entry value then.",
+};
+
+const cases = readdirSync(GOLDEN).filter((f) => f.endsWith('.json')).sort();
+
+describe('symbols vs gdb at recorded stops', () => {
+  for (const file of cases) {
+    const golden = JSON.parse(readFileSync(new URL(file, GOLDEN), 'utf8')) as Golden;
+    const elf = new ElfFile(readFileSync(new URL(golden.elf, REPO)), golden.elf);
+    const symbols = Symbols.load(elf);
+    describe(file.replace(/\.json$/, ''), () => {
+      golden.stops.forEach((stop, index) => {
+        const machine = machineFor(elf, stop);
+        const pc = machine.readRegister(PC_REGISTER);
+        const isFunctionStop = !stop.at.includes(':');
+        const frames = symbols.unwind(machine, isFunctionStop ? { breakpointFunction: stop.at } : {});
+        const out = (cmd: string): string => stop.commands.find((c) => c.command === cmd)!.output;
+
+        it(`${index}: break ${stop.at} at gdb's address`, () => {
+          const m = /Breakpoint \d+ at (0x[0-9a-f]+)(: file|: \S+\. \((\d+) locations\))/.exec(stop.hit);
+          expect(m, stop.hit).not.toBeNull();
+          const ours = symbols.breakpointAddresses(stop.at);
+          expect(ours).toContain(pc);
+          if (m![3] === undefined) expect(ours.map((a) => `0x${a.toString(16)}`)).toEqual([m![1]]);
+          else expect(ours.length).toBe(Number(m![3]));
+        });
+
+        const test = (check: string): typeof it => (KNOWN_GAPS[`${file.replace(/\.json$/, '')} ${index} ${check}`] ? it.fails : it);
+
+        test('bt')(`${index}: ${stop.at}: bt`, () => {
+          const theirs = parseBacktrace(out('bt'));
+          const ours = frames.slice(0, theirs.length).map((f: Frame, level) => ({
+            level, function: f.function ?? '??', args: symbols.frameArguments(frames, level, machine),
+            file: f.file, line: f.line, locals: [],
+          }));
+          const norm = (fs: GdbFrame[]): string[] => fs.map((f) => `#${f.level} ${f.function} (${f.args}) at ${f.file === undefined ? '?' : f.file.slice(f.file.lastIndexOf('/') + 1)}:${f.line}`);
+          expect(norm(ours)).toEqual(norm(theirs));
+          expect(frames.length).toBe(theirs.length);
+        });
+
+        test('locals')(`${index}: ${stop.at}: info locals, info args, bt full`, () => {
+          const locals = symbols.describeVariables(symbols.locals(frames, 0, machine), machine, 'No locals.');
+          expect(locals).toEqual(out('info locals').split('\n'));
+          const args = symbols.describeVariables(symbols.args(frames, 0, machine), machine, 'No arguments.');
+          expect(args).toEqual(out('info args').split('\n'));
+          const full = parseBacktrace(out('bt full'));
+          const ours = full.map((_, level) => symbols.describeVariables(symbols.locals(frames, level, machine), machine, 'No locals.'));
+          expect(ours).toEqual(full.map((f) => f.locals));
+        });
+
+        test('print')(`${index}: ${stop.at}: print`, () => {
+          const prints = stop.commands.filter((c) => c.command.startsWith('p '));
+          const problems: string[] = [];
+          for (const c of prints) {
+            const expr = c.command.slice(2);
+            let ours: string;
+            try {
+              ours = symbols.formatValue(symbols.evaluate(expr, frames, 0, machine), machine, { topLevel: true });
+            } catch (e) {
+              if (!(e instanceof SymbolsError)) throw e;
+              ours = `@@ERROR ${e.message}`;
+            }
+            const theirs = c.output.replace(/^\$\d+ = /, '');
+            if (ours !== theirs) problems.push(`p ${expr}: gdb ${theirs} | ours ${ours}`);
+          }
+          expect(problems).toEqual([]);
+        });
+      });
+    });
+  }
+});
