@@ -20,6 +20,7 @@ import { RecordingReader } from '../src/replay/recording-file.js';
 import { Recorder } from '../src/replay/recorder.js';
 import { Replayer } from '../src/replay/replayer.js';
 import { GuestVm } from '../src/vm/guest-vm.js';
+import { timelineBench } from './timeline.js';
 
 const GUESTS = ['crc32', 'sort', 'matmul', 'sha256', 'bytecode'];
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,7 +75,7 @@ function replayOnce(file: string): number {
   return seconds;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const runs = Number(option('runs', '5'));
   const guests = option('guests', GUESTS.join(',')).split(',');
   const dir = mkdtempSync(join(tmpdir(), 'rv-bench-'));
@@ -108,6 +109,7 @@ function main(): void {
   console.log(`| **median** | | **${median(all.run).toFixed(1)}** | **${median(all.record).toFixed(1)}** | **${median(all.replay).toFixed(1)}** | ` +
     `**${median(all.recOverRun).toFixed(3)}** | **${median(all.repOverRec).toFixed(3)}** | |`);
   console.log('\nGoals: run >= 100 MIPS; record / run <= 1.05; replay / record <= 1.05; recording beyond image < 4 KiB.');
+  if (!process.argv.includes('--no-timeline')) await timelineBench(REPO);
 }
 
-main();
+await main();
