@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import * as readline from 'node:readline';
 import type { Command } from 'commander';
 import { DebugSession } from '../debugger/debug-session.js';
+import { SourceDebugger } from '../debugger/source-debugger.js';
+import { Symbols } from '../symbols/symbols.js';
 import { ScriptedConsole } from '../host/console-script.js';
 import { LiveHost } from '../host/live-host.js';
 import { RecordingReader } from '../replay/recording-file.js';
@@ -30,6 +32,7 @@ interface DebugOptions {
   readonly memory: string;
   readonly semihostRoot?: string;
   readonly budget?: string;
+  readonly sourceDir?: string[];
 }
 
 export function registerDebug(program: Command): void {
@@ -45,6 +48,7 @@ export function registerDebug(program: Command): void {
     .option('-m, --memory <size>', 'guest RAM when recording an ELF', '128M')
     .option('--semihost-root <dir>', 'host files for the guest when recording an ELF')
     .option('--budget <size>', 'checkpoint memory budget', '512M')
+    .option('--source-dir <dir>', 'where to look for source files (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .action(async (target: string, args: string[], opts: DebugOptions) => {
       process.exitCode = await debugTarget(target, args, opts);
     });
@@ -89,12 +93,16 @@ async function debugTarget(target: string, args: readonly string[], opts: DebugO
   if (head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) recording = await recordElf(target, args, opts);
   const reader = RecordingReader.open(recording);
   const image = reader.programImage();
-  const symbols = new SymbolMap(new ElfFile(image.bytes, image.meta.name));
+  const elf = new ElfFile(image.bytes, image.meta.name);
+  const symbols = new SymbolMap(elf);
   const timeline = new Timeline(reader, {
     policy: new DensityPolicy({ budgetBytes: parseSize(opts.budget ?? '512M', '--budget') }),
     onOutput: (bytes) => { process.stderr.write(bytes); },
   });
-  const session = new DebugSession(timeline, symbols);
+  const debugInfo = Symbols.load(elf);
+  const source = debugInfo.sourceFiles().length > 0 ? new SourceDebugger(timeline, debugInfo) : undefined;
+  const session = new DebugSession(timeline, symbols, source);
+  session.sourceDirectories = opts.sourceDir ?? [];
   session.forker = async (output, script) => {
     const console = script === undefined ? new ScriptedConsole([]) : ScriptedConsole.fromFile(script);
     const host = new LiveHost({ semihostRoot: semihostRootOf(opts.semihostRoot), commandLine: [reader.header.guest.program, ...reader.header.guest.args].join(' '), console });

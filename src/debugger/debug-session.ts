@@ -9,7 +9,11 @@
  */
 import { CSR_NAMES } from '../isa/csr.js';
 import { WatchKind } from '../memory/ram-watch.js';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { SymbolsError } from '../symbols/symbols.js';
 import type { Catchpoints, Stop, Timeline } from '../timeline/timeline.js';
+import type { SourceDebugger } from './source-debugger.js';
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
   'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
@@ -25,11 +29,18 @@ type Point =
   | { readonly id: number; readonly kind: 'catchpoint'; readonly what: string; readonly apply: (c: Catchpoints) => void };
 
 export const HELP = [
+  's | n | finish      step a source line (into calls) | over calls | out of the function',
+  'rs | rn | rfinish   the same, backwards (rn steps back over calls; rfinish returns to the call)',
   'si [N]              step N instructions (default 1)',
   'rsi [N]             step N instructions backwards',
   'c                   continue to the next breakpoint, watchpoint or catchpoint, or the end',
   'rc                  reverse-continue to the last hit before now, or the start',
-  'b ADDR|SYMBOL       set a breakpoint',
+  'b FUNCTION|FILE:LINE|LINE|*ADDR|SYMBOL   set a breakpoint (LINE: in the current file)',
+  'bt                  backtrace;  frame N  selects frame N for info locals/args and p',
+  'info locals | info args',
+  'p EXPR              print a C expression (variables, members, indexing, *, &) or a register',
+  'x/Ni ADDR           disassemble N instructions',
+  'list [FILE:LINE]    source lines around the current line (or the given one)',
   'd [N...]            delete the given breakpoints/watchpoints/catchpoints (all without N)',
   'watch|rwatch|awatch ADDR [LEN]   stop on writes / reads / any access (LEN bytes, default 4)',
   'catch trap [CAUSE...] | catch interrupt | catch priv | catch mmio [DEVICE...] | catch console',
@@ -48,27 +59,53 @@ export class DebugSession {
   private readonly points: Point[] = [];
   private nextId = 1;
 
+  /** The selected frame for info locals/args and p. */
+  private frameLevel = 0;
+  /** Directories where source files are looked for (relative DWARF paths), besides the current one. */
+  sourceDirectories: string[] = [];
+
   /** Runs a fork to a new recording (set by the front end, which owns files and consoles). */
   forker: ((output: string, script: string | undefined) => Promise<string>) | undefined;
 
-  constructor(readonly timeline: Timeline, private readonly symbols: { describe(a: number): string | undefined; address(name: string): number | undefined }) {}
+  constructor(
+    readonly timeline: Timeline,
+    private readonly symbols: { describe(a: number): string | undefined; address(name: string): number | undefined },
+    /** Source-level debugging, when the program has debug information. */
+    readonly source?: SourceDebugger,
+  ) {}
+
+  private needSource(): SourceDebugger {
+    if (this.source === undefined) throw new CommandError('the program has no debug information (build it with -g)');
+    return this.source;
+  }
 
   /** Executes one command line; returns its result lines. Throws nothing for user errors. */
   async execute(line: string, signal?: AbortSignal): Promise<string[]> {
     const words = line.trim().split(/\s+/).filter((w) => w.length > 0);
     if (words.length === 0) return [];
     try {
-      return await this.dispatch(words[0]!, words.slice(1), signal);
+      const out = await this.dispatch(words[0]!, words.slice(1), signal, line.trim().slice(words[0]!.length).trim());
+      return out;
     } catch (e) {
-      if (e instanceof CommandError) return [`error: ${e.message}`];
+      if (e instanceof CommandError || e instanceof SymbolsError) return [`error: ${e.message}`];
       throw e;
     }
   }
 
-  private async dispatch(cmd: string, args: string[], signal?: AbortSignal): Promise<string[]> {
+  private async dispatch(cmd: string, args: string[], signal: AbortSignal | undefined, rest: string): Promise<string[]> {
     const t = this.timeline;
     const control = { signal };
+    const moved = (s: Stop) => { this.frameLevel = 0; return [this.stopLine(s)]; };
     switch (cmd) {
+      case 's': case 'step': return moved(await this.needSource().step('in', control));
+      case 'n': case 'next': return moved(await this.needSource().step('over', control));
+      case 'finish': return moved(await this.needSource().step('out', control));
+      case 'rs': case 'reverse-step': return moved(await this.needSource().reverseStep('in', control));
+      case 'rn': case 'reverse-next': return moved(await this.needSource().reverseStep('over', control));
+      case 'rfinish': case 'reverse-finish': return moved(await this.needSource().reverseStep('out', control));
+      case 'bt': case 'backtrace': case 'where': return this.backtrace();
+      case 'frame': case 'f': return [this.selectFrame(args)];
+      case 'list': case 'l': return this.list(args);
       case 'si': case 'stepi': return [this.stopLine(await t.stepForward(this.count(args[0]), control))];
       case 'rsi': case 'reverse-stepi': return [this.stopLine(await t.stepBack(this.count(args[0]), control))];
       case 'c': case 'continue': return [this.stopLine(await t.continueForward(control))];
@@ -85,8 +122,8 @@ export class DebugSession {
       case 'awatch': return [this.addWatch(args, WatchKind.Access, 'access')];
       case 'catch': return [this.addCatch(args)];
       case 'regs': case 'info-registers': return this.registers();
-      case 'p': case 'print': return [this.printRegister(args)];
-      case 'info': return this.info(args);
+      case 'p': case 'print': return [this.print(rest)];
+      case 'info': return args[0] === 'locals' || args[0] === 'args' ? this.variables(args[0]) : this.info(args);
       case 'lastwrite': return [await this.lastWrite(args)];
       case 'fork': {
         if (this.forker === undefined) throw new CommandError('fork is not available here');
@@ -109,7 +146,9 @@ export class DebugSession {
 
   stopLine(s: Stop): string {
     const sym = this.where(s.pc);
-    return [`stop ${s.kind}`, `icount=${s.icount}`, `pc=${hex8(s.pc)}`, sym, s.kind === 'step' ? '' : s.detail]
+    const pos = this.source?.symbols.lineAt(s.pc);
+    const at = pos === undefined ? '' : `at ${path.basename(pos.file)}:${pos.line}`;
+    return [`stop ${s.kind}`, `icount=${s.icount}`, `pc=${hex8(s.pc)}`, sym, at, s.kind === 'step' ? '' : s.detail]
       .filter((p) => p.length > 0).join(' ');
   }
 
@@ -127,9 +166,14 @@ export class DebugSession {
     return n;
   }
 
-  /** An address: a number, a symbol, or symbol+offset. */
+  /** An address: a number, a register ($pc, $sp ...), a symbol, or symbol+offset. */
   private address(text: string | undefined): number {
     if (text === undefined) throw new CommandError('an address or symbol is needed');
+    if (text.startsWith('$')) {
+      const v = /^\S+ = (0x[0-9a-f]+)/.exec(this.printRegister([text]));
+      if (v === null) throw new CommandError(`bad register ${text}`);
+      return parseInt(v[1]!, 16) >>> 0;
+    }
     const m = /^([A-Za-z_.$][\w.$]*)(?:\+(0x[0-9a-f]+|\d+))?$/i.exec(text);
     if (m !== null && !/^0x/i.test(text)) {
       const base = this.symbols.address(m[1]!);
@@ -142,11 +186,103 @@ export class DebugSession {
   // ------------------------------------------------------------ points
 
   private addBreakpoint(args: string[]): string {
-    const address = this.address(args[0]);
-    const id = this.nextId++;
-    this.points.push({ id, kind: 'breakpoint', address, where: this.where(address) });
-    this.timeline.breakpoints.add(address);
-    return `breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}`;
+    let spec = args[0];
+    if (spec === undefined) throw new CommandError('break where? a function, FILE:LINE, LINE or *ADDR');
+    let addresses: number[] = [];
+    if (spec.startsWith('*')) {
+      addresses = [this.address(spec.slice(1))];
+    } else if (this.source !== undefined && /^\d+$/.test(spec)) {
+      const here = this.source.position();
+      if (here === undefined) throw new CommandError('no current source file: use FILE:LINE');
+      spec = `${here.file}:${spec}`;
+    }
+    if (addresses.length === 0 && this.source !== undefined && !/^0x/i.test(spec)) {
+      addresses = this.source.symbols.breakpointAddresses(spec);
+      if (addresses.length === 0 && spec.includes(':')) throw new CommandError(`no code at ${spec}`);
+    }
+    if (addresses.length === 0) addresses = [this.address(spec)];
+    const out: string[] = [];
+    for (const address of addresses) {
+      const id = this.nextId++;
+      this.points.push({ id, kind: 'breakpoint', address, where: this.where(address) });
+      this.timeline.breakpoints.add(address);
+      const pos = this.source?.symbols.lineAt(address);
+      out.push(`breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${pos.line}`}`);
+    }
+    return out.join('\n');
+  }
+
+  // ------------------------------------------------------------ source level
+
+  private backtrace(): string[] {
+    const src = this.needSource();
+    const frames = src.frames();
+    return frames.map((f, i) => {
+      const args = src.symbols.frameArguments(frames, i, src.machine);
+      const where = f.file === undefined ? '' : ` at ${path.basename(f.file)}:${f.line ?? '?'}`;
+      const pc = i === 0 || f.inline ? '' : `${hex8(f.pc)} in `;
+      return `#${i}  ${pc}${f.function ?? '??'} (${args})${where}`;
+    });
+  }
+
+  private selectFrame(args: string[]): string {
+    const src = this.needSource();
+    const frames = src.frames();
+    const n = args[0] === undefined ? this.frameLevel : this.number(args[0], 'frame number');
+    if (n >= frames.length) throw new CommandError(`no frame ${n} (the stack has ${frames.length})`);
+    this.frameLevel = n;
+    const f = frames[n]!;
+    return `#${n}  ${f.function ?? '??'}${f.file === undefined ? '' : ` at ${path.basename(f.file)}:${f.line ?? '?'}`}`;
+  }
+
+  private variables(which: 'locals' | 'args'): string[] {
+    const src = this.needSource();
+    const frames = src.frames();
+    const level = Math.min(this.frameLevel, frames.length - 1);
+    const vars = which === 'locals' ? src.symbols.locals(frames, level, src.machine) : src.symbols.args(frames, level, src.machine);
+    return src.symbols.describeVariables(vars, src.machine, which === 'locals' ? 'No locals.' : 'No arguments.');
+  }
+
+  /** p EXPR: a register, or a C expression when the program has debug information. */
+  private print(expr: string): string {
+    const e = expr.replace(/^\/x\s+/, '');
+    if (e === '') throw new CommandError('print what? a register or an expression');
+    try {
+      return this.printRegister([e]);
+    } catch (err) {
+      if (!(err instanceof CommandError) || this.source === undefined || !/^no register/.test(err.message)) throw err;
+    }
+    const src = this.source;
+    const frames = src.frames();
+    const v = src.symbols.evaluate(e, frames, Math.min(this.frameLevel, frames.length - 1), src.machine);
+    return `${e} = ${src.symbols.formatValue(v, src.machine, { topLevel: true })}`;
+  }
+
+  private list(args: string[]): string[] {
+    const src = this.needSource();
+    let file: string;
+    let line: number;
+    if (args[0] !== undefined) {
+      const m = /^(.*):(\d+)$/.exec(args[0]);
+      if (m === null) throw new CommandError('list FILE:LINE');
+      file = m[1]!;
+      line = Number(m[2]);
+    } else {
+      const frames = src.frames();
+      const f = frames[Math.min(this.frameLevel, frames.length - 1)];
+      if (f?.file === undefined || f.line === undefined) throw new CommandError('no source line here');
+      file = f.file;
+      line = f.line;
+    }
+    const found = [file, ...this.sourceDirectories.map((d) => path.join(d, file)), ...this.sourceDirectories.map((d) => path.join(d, path.basename(file)))]
+      .find((p) => existsSync(p));
+    if (found === undefined) throw new CommandError(`source file ${file} not found (give its directory with --source-dir)`);
+    const lines = readFileSync(found, 'utf8').split('\n');
+    const from = Math.max(1, line - 5);
+    const to = Math.min(lines.length, line + 4);
+    const out: string[] = [];
+    for (let i = from; i <= to; i++) out.push(`${i}\t${lines[i - 1]}`);
+    return out;
   }
 
   private addWatch(args: string[], access: WatchKind, name: string): string {
@@ -251,9 +387,15 @@ export class DebugSession {
   }
 
   private examine(cmd: string, args: string[]): string[] {
-    const m = /^x(?:\/(\d*)([bhw]?))?$/.exec(cmd);
-    if (m === null) throw new CommandError('examine as x/NF ADDR with F = b, h or w');
+    const m = /^x(?:\/(\d*)([bhwi]?))?$/.exec(cmd);
+    if (m === null) throw new CommandError('examine as x/NF ADDR with F = b, h, w or i');
     const n = m[1] === undefined || m[1] === '' ? 1 : Number(m[1]);
+    if (m[2] === 'i') {
+      const src = this.needSource();
+      const start = args[0] === undefined ? this.timeline.vm.board.hart.pc >>> 0 : this.address(args[0]);
+      return src.symbols.disassemble(start, n, src.machine).map((d) =>
+        `${hex8(d.address)}${this.where(d.address) === '' ? '' : ` <${this.where(d.address)}>`}:\t${d.instruction.text}`);
+    }
     const size = m[2] === 'b' ? 1 : m[2] === 'h' ? 2 : 4;
     const start = this.address(args[0]);
     const vm = this.timeline.vm;

@@ -281,6 +281,15 @@ export class Symbols {
   }
 
   /** The source files named by the line tables (full paths as the tables give them). */
+  /** Every address that starts a statement (is_stmt line-table rows), for line steppers. */
+  statementAddresses(): number[] {
+    const out: number[] = [];
+    for (const unit of this.info.units) {
+      for (const s of this.linesOf(unit)?.subfiles ?? []) for (const e of s.entries) if (e.isStmt) out.push(e.address >>> 0);
+    }
+    return out;
+  }
+
   sourceFiles(): string[] {
     const out = new Set<string>();
     for (const unit of this.info.units) for (const s of this.linesOf(unit)?.subfiles ?? []) out.add(s.path);

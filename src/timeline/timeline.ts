@@ -10,6 +10,7 @@
  * an AbortSignal between slices (at least every 1,000,000 instructions); a
  * cancelled operation leaves the timeline where it started.
  */
+import type { Hart } from '../hart/hart.js';
 import { causeName, INTERRUPT_BIT, Priv } from '../hart/trap.js';
 import { WatchKind, type WatchHit } from '../memory/ram-watch.js';
 import type { StopReason } from '../monitor/monitor.js';
@@ -62,6 +63,9 @@ export interface Catchpoints {
   /** Guest console output. */
   console?: boolean;
 }
+
+/** A test applied after each step (instruction or trap): `prevPc` is the pc before the step. */
+export type StepPredicate = (hart: Hart, prevPc: number) => boolean;
 
 export interface Control {
   readonly signal?: AbortSignal;
@@ -212,7 +216,7 @@ export class Timeline {
    * stop conditions are live and `onHit` decides whether each hit stops the
    * run. Returns the stop, or undefined when `limit` was reached.
    */
-  private async forward(limit: number, armed: boolean, onHit: (h: Hit) => 'stop' | 'continue', control: Control, seekTarget?: number): Promise<Stop | undefined> {
+  private async forward(limit: number, armed: boolean, onHit: (h: Hit) => 'stop' | 'continue', control: Control, seekTarget?: number, done?: () => boolean): Promise<Stop | undefined> {
     const hart = this.vm.board.hart;
     const run = this.replayer.checkedRun;
     const goal = Math.min(limit, this.end);
@@ -243,6 +247,7 @@ export class Timeline {
         for (const h of hitsNow) {
           if (onHit(h) === 'stop') return this.stopAt(h);
         }
+        if (done?.() === true) return undefined;
         if (stop.kind === 'breakpoint') hart.breakpointSkip = hart.icount;
         if (stop.kind === 'exit' || stop.kind === 'fatal-trap' || stop.kind === 'deadlock' || stop.kind === 'reboot') {
           return { kind: 'exit', icount: hart.icount, pc: hart.pc >>> 0, detail: stop.kind === 'exit' ? `the guest exited with status ${stop.status}` : `the guest stopped (${stop.kind})` };
@@ -352,6 +357,72 @@ export class Timeline {
       if (last !== undefined) {
         await this.seek(last.icount);
         return this.stopAt(last);
+      }
+      hi = cp.icount;
+    }
+    await this.seek(0);
+    return this.startStop();
+  }
+
+  /**
+   * Runs forward until `predicate` holds after a step (tested after every
+   * instruction or trap, with the pc before that step), or to the end. The
+   * predicate must only read the machine (peeks).
+   */
+  async searchForward(predicate: StepPredicate, control: Control = {}): Promise<Stop> {
+    if (this.icount >= this.end) return this.endStop();
+    const hart = this.vm.board.hart;
+    let prev = hart.pc;
+    let found = false;
+    hart.tracer = (h) => {
+      if (!found && predicate(h, prev)) {
+        found = true;
+        this.vm.monitor.requestPause();
+      }
+      prev = h.pc;
+    };
+    let stop: Stop | undefined;
+    try {
+      stop = await this.forward(this.end, false, () => 'continue', control, undefined, () => found);
+    } finally {
+      hart.tracer = undefined;
+    }
+    this.noteFocus(this.icount);
+    if (found) return { kind: 'step', icount: this.icount, pc: hart.pc >>> 0, detail: 'search matched' };
+    return stop ?? this.endStop();
+  }
+
+  /**
+   * Moves back to the last step before now after which `predicate` held (see
+   * searchForward), or to the start. Replays the intervals before now, nearest
+   * first, as reverse continue does.
+   */
+  async searchBackward(predicate: StepPredicate, control: Control = {}): Promise<Stop> {
+    const origin = this.icount;
+    const hart = this.vm.board.hart;
+    let hi = origin;
+    while (hi > 0) {
+      const cp = this.store.atOrBefore(hi - 1)!;
+      this.restore(cp);
+      let last = -1;
+      let prev = hart.pc;
+      hart.tracer = (h) => {
+        if (h.icount < origin && predicate(h, prev)) last = h.icount;
+        prev = h.pc;
+      };
+      let stop: Stop | undefined;
+      try {
+        stop = await this.forward(hi, false, () => 'continue', { signal: control.signal, progress: (i) => control.progress?.(origin - i, origin) });
+      } finally {
+        hart.tracer = undefined;
+      }
+      if (stop?.kind === 'cancelled') {
+        await this.seek(origin);
+        return { ...stop, icount: origin };
+      }
+      if (last >= 0) {
+        await this.seek(last);
+        return { kind: 'step', icount: this.icount, pc: hart.pc >>> 0, detail: 'search matched' };
       }
       hi = cp.icount;
     }
