@@ -31,13 +31,13 @@ describe('retrovisor debug', () => {
     const r = await batch(rec, ['b main', 'c', 'p sp', 'x/2w 0x80000000', 'c', 'rc', 'info breakpoints', 'd', 'info breakpoints']);
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^breakpoint 1 at 0x[0-9a-f]{8} main$/);
-    expect(lines[1]).toMatch(/^stop breakpoint icount=\d+ pc=0x[0-9a-f]{8} main breakpoint at/);
+    expect(lines[0]).toMatch(/^breakpoint 1 at 0x[0-9a-f]{8} main(\+0x[0-9a-f]+)? at crc32\.c:\d+$/);
+    expect(lines[1]).toMatch(/^stop breakpoint icount=\d+ pc=0x[0-9a-f]{8} main(\+0x[0-9a-f]+)? at crc32\.c:\d+ breakpoint at/);
     expect(lines[2]).toMatch(/^sp = 0x8[0-9a-f]{7} -?\d+$/);
     expect(lines[3]).toBe('0x80000000: 0x00400117 0x00010113');
     expect(lines[4]).toMatch(/^stop (exit|end) /);
     expect(lines[5]).toBe(lines[1]); // back to the only hit of main
-    expect(lines[6]).toMatch(/^1 breakpoint 0x[0-9a-f]{8} main$/);
+    expect(lines[6]).toMatch(/^1 breakpoint 0x[0-9a-f]{8} main(\+0x[0-9a-f]+)?$/);
     expect(lines[7]).toBe('deleted 1');
     expect(lines[8]).toBe('no breakpoints, watchpoints or catchpoints');
   });

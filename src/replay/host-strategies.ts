@@ -60,16 +60,43 @@ export class RecordingHostInput implements HostInput {
   }
 }
 
-/** Answers every input from a recording's event log. */
+/**
+ * Answers every input from a recording's event log. With a `live` source it
+ * also grows the log: once every logged input has been consumed (the run is
+ * at its frontier), inputs come from `live` and are appended, so a debugger
+ * can go back and forth over a run that is still being recorded.
+ */
 export class ReplayHostInput implements HostInput {
   private next = 0;
   /** Index of the last console event (for consoleMayArrive), -1 if none. */
-  private readonly lastConsole: number;
+  private lastConsole: number;
 
-  constructor(private readonly events: readonly RecordedEvent[], private readonly pc: () => number, private readonly onEvent: EventListener) {
+  constructor(
+    private readonly events: RecordedEvent[],
+    private readonly pc: () => number,
+    private readonly onEvent: EventListener,
+    private readonly live?: HostInput,
+  ) {
     let last = -1;
     events.forEach((e, i) => { if (e.source === InputSource.Console || e.source === InputSource.ConsoleRead) last = i; });
     this.lastConsole = last;
+  }
+
+  /** Whether inputs now come from the live source (every logged one was consumed). */
+  private atFrontier(): boolean {
+    return this.live !== undefined && this.next === this.events.length;
+  }
+
+  /** Appends a live input to the log and consumes it. */
+  private record(event: RecordedEvent): Uint8Array {
+    this.events.push(event);
+    if (event.source === InputSource.Console || event.source === InputSource.ConsoleRead) this.lastConsole = this.events.length - 1;
+    return this.take().payload;
+  }
+
+  /** The log (grows at the frontier). */
+  get log(): readonly RecordedEvent[] {
+    return this.events;
   }
 
   /** The next event not yet consumed. */
@@ -99,6 +126,10 @@ export class ReplayHostInput implements HostInput {
   }
 
   ask(icount: number, source: InputSource, question: Uint8Array): Uint8Array {
+    if (this.atFrontier()) {
+      const payload = this.live!.ask(icount, source, question);
+      return this.record({ icount, source, pc: this.pc() >>> 0, questionHash: crc32(question), payload: payload.slice() });
+    }
     const e = this.peek();
     const pc = this.pc();
     const asked = `${INPUT_SOURCE_NAMES[source]} input at icount ${icount} (pc 0x${(pc >>> 0).toString(16)})`;
@@ -113,6 +144,10 @@ export class ReplayHostInput implements HostInput {
   }
 
   takeConsole(icount: number, max: number): Uint8Array {
+    if (this.atFrontier()) {
+      const bytes = this.live!.takeConsole(icount, max);
+      return bytes.length === 0 ? bytes : this.record({ icount, source: InputSource.Console, pc: this.pc() >>> 0, questionHash: 0, payload: bytes.slice() });
+    }
     const e = this.peek();
     if (e === undefined || e.source !== InputSource.Console || e.icount !== icount) return new Uint8Array(0);
     if (e.payload.length > max) {
@@ -122,6 +157,10 @@ export class ReplayHostInput implements HostInput {
   }
 
   readConsole(icount: number, max: number): Uint8Array {
+    if (this.atFrontier()) {
+      const bytes = this.live!.readConsole(icount, max);
+      return bytes.length === 0 ? bytes : this.record({ icount, source: InputSource.ConsoleRead, pc: this.pc() >>> 0, questionHash: 0, payload: bytes.slice() });
+    }
     const e = this.peek();
     if (e === undefined || e.source !== InputSource.ConsoleRead || e.icount !== icount) {
       // The recorded guest got end of input here, or waited: which one is decided by consoleMayArrive().
@@ -137,17 +176,22 @@ export class ReplayHostInput implements HostInput {
   }
 
   nextConsoleIcount(): number | undefined {
+    if (this.atFrontier()) return this.live!.nextConsoleIcount();
     const e = this.peek();
     return e !== undefined && e.source === InputSource.Console ? e.icount : undefined;
   }
 
   consoleMayArrive(): boolean {
-    return this.next <= this.lastConsole;
+    return this.next <= this.lastConsole || (this.live?.consoleMayArrive() ?? false);
   }
 
-  async waitForConsole(): Promise<void> {}
+  async waitForConsole(): Promise<void> {
+    if (this.atFrontier()) await this.live!.waitForConsole();
+  }
 
-  close(): void {}
+  close(): void {
+    this.live?.close();
+  }
 }
 
 export function describeEvent(e: RecordedEvent): string {

@@ -11,6 +11,8 @@ import { GuestVm } from '../vm/guest-vm.js';
 import { CheckedRun } from './checked-run.js';
 import { Divergence } from './divergence.js';
 import { ReplayHostInput, describeEvent } from './host-strategies.js';
+import type { HostInput } from '../host/host-input.js';
+import { contentsOf, type RecordingContents } from './recording-contents.js';
 import { RecordingError, type RecordedEvent, type RecordingReader, type StateCheck } from './recording-file.js';
 import { stopName } from './recorder.js';
 import { STATE_GROUPS, fullDigest } from './state-check.js';
@@ -32,36 +34,38 @@ export class Replayer {
   readonly host: ReplayHostInput;
   /** The checked run (the timeline drives it directly). */
   readonly checkedRun: CheckedRun;
-  private readonly periodic = new Map<number, StateCheck>();
+  private readonly periodic: Map<number, StateCheck>;
   /** The icount of the last state check that matched the recording. */
   lastGood = 0;
-  /** The last icount the recording covers. */
+  /** The recording being replayed. */
+  readonly contents: RecordingContents;
+  /** The last icount the recording covers (Infinity for a live session). */
   readonly endIcount: number;
 
-  constructor(readonly reader: RecordingReader) {
-    const header = reader.header;
-    const image = reader.programImage();
-    const elf = new ElfFile(image.bytes, image.meta.name);
-    const events: RecordedEvent[] = [];
-    for (const chunk of reader.chunks()) {
-      events.push(...chunk.events);
-      let k = Math.floor(chunk.start / header.digestInterval) + 1;
-      for (const check of chunk.periodic) {
-        const icount = k * header.digestInterval;
-        if (icount > chunk.end) throw new RecordingError(`${reader.name}: a chunk holds more state checks than its icount range allows`);
-        this.periodic.set(icount, check);
-        k++;
-      }
-    }
-    this.endIcount = reader.lastIcount();
-    this.host = new ReplayHostInput(events, () => this.vm.board.hart.pc, (e) => this.checkedRun.noteEvent(e));
+  /**
+   * Replays a recording file, or in-memory contents. With `live`, inputs past
+   * the end of the log come from it and are recorded (a live session).
+   */
+  constructor(source: RecordingReader | RecordingContents, live?: HostInput) {
+    this.contents = 'chunks' in source ? contentsOf(source) : source;
+    const c = this.contents;
+    const header = c.header;
+    const elf = new ElfFile(c.image.bytes, c.image.meta.name);
+    this.periodic = c.periodic;
+    this.endIcount = c.endIcount;
+    this.host = new ReplayHostInput(c.events, () => this.vm.board.hart.pc, (e) => this.checkedRun.noteEvent(e), live);
     this.vm = new GuestVm({ elf, memory: header.machine.memory, bootArgs: header.guest.bootArgs, clock: header.clock }, this.host);
     this.checkedRun = new CheckedRun(this.vm, header.digestInterval, {
       beforeEvent: (event, check) => {
-        if (event.before !== undefined) this.compare(event.before, check, `when the ${describeEvent(event)} arrived (before it took effect)`);
+        // A live input just recorded gets its checks; a logged one is compared.
+        if (event.before === undefined) event.before = check;
+        else this.compare(event.before, check, `when the ${describeEvent(event)} arrived (before it took effect)`);
       },
       afterEvent: (event, check) => {
-        if (event.after === undefined) return;
+        if (event.after === undefined) {
+          event.after = check;
+          return;
+        }
         // The state matched when the input arrived (checked above), so the input is where it departs.
         this.compare(event.after, check, `after the ${describeEvent(event)}\n` +
           `the state matched when the input arrived and differs after it: the input took effect at icount ${event.icount}, ` +
@@ -70,6 +74,7 @@ export class Replayer {
       periodic: (icount, check) => {
         const expected = this.periodic.get(icount);
         if (expected !== undefined) this.compare(expected, check, `at the periodic check at icount ${icount}`);
+        else if (c.live) this.periodic.set(icount, check);
       },
     }, true);
   }
@@ -98,7 +103,7 @@ export class Replayer {
 
   /** Replays until icount `until` (default: the end of the recording). Throws Divergence. */
   replay(until = Infinity): ReplayOutcome {
-    const footer = this.reader.footer;
+    const footer = this.contents.footer;
     const end = Math.min(until, this.endIcount);
     let stop: StopReason;
     try {
@@ -118,7 +123,7 @@ export class Replayer {
 
   private checkEnd(stop: StopReason, end: number, until: number): void {
     const icount = this.vm.board.hart.icount;
-    const footer = this.reader.footer;
+    const footer = this.contents.footer;
     if (stop.kind === 'wait-input') {
       throw new Divergence('end', icount, `the guest waits for console input at icount ${icount}, but the recording's next input is ${this.describeNext()}`);
     }
@@ -153,8 +158,8 @@ export class Replayer {
 
   /** Compares the full final state with the recording's final digest (expensive: hashes all of RAM). */
   verifyFinalState(): void {
-    const footer = this.reader.footer;
-    if (footer === undefined) throw new RecordingError(`${this.reader.name} is incomplete (no footer): there is no final state to verify`);
+    const footer = this.contents.footer;
+    if (footer === undefined) throw new RecordingError(`${this.contents.name} is incomplete (no footer): there is no final state to verify`);
     const digest = fullDigest(this.vm);
     if (digest !== footer.finalDigest) {
       const d = new Divergence('end', this.vm.board.hart.icount,

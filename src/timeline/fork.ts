@@ -20,9 +20,9 @@ export interface ForkOptions {
 /** A recorder positioned at the timeline's current icount; run it (live) and finish it. */
 export function forkRecorder(timeline: Timeline, options: ForkOptions): Recorder {
   const replayer = timeline.replayer;
-  const image = timeline.reader.programImage();
+  const image = timeline.contents.image;
   const { events, periodic } = replayer.prefix();
-  const header = timeline.reader.header;
+  const header = timeline.contents.header;
   return new Recorder({
     output: options.output,
     elf: new ElfFile(image.bytes, image.meta.name),

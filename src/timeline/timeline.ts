@@ -15,6 +15,8 @@ import { causeName, INTERRUPT_BIT, Priv } from '../hart/trap.js';
 import { WatchKind, type WatchHit } from '../memory/ram-watch.js';
 import type { StopReason } from '../monitor/monitor.js';
 import { Divergence } from '../replay/divergence.js';
+import type { HostInput } from '../host/host-input.js';
+import type { RecordingContents } from '../replay/recording-contents.js';
 import { RecordingError, type RecordingReader } from '../replay/recording-file.js';
 import { Replayer } from '../replay/replayer.js';
 import { fullDigest } from '../replay/state-check.js';
@@ -111,8 +113,13 @@ export class Timeline {
   private readonly verified = new WeakSet<Checkpoint>();
   private readonly onOutput: ((bytes: Uint8Array, error: boolean) => void) | undefined;
 
-  constructor(readonly reader: RecordingReader, options: TimelineOptions = {}) {
-    this.replayer = new Replayer(reader);
+  /** The recording (grows at the frontier of a live session). */
+  readonly contents: RecordingContents;
+
+  /** A timeline over a recording file or contents; with `live`, the run continues live past the log's end. */
+  constructor(source: RecordingReader | RecordingContents, options: TimelineOptions = {}, live?: HostInput) {
+    this.replayer = new Replayer(source, live);
+    this.contents = this.replayer.contents;
     this.policy = options.policy ?? new DensityPolicy();
     this.onOutput = options.onOutput;
     const vm = this.replayer.vm;
@@ -132,14 +139,15 @@ export class Timeline {
       }
     };
     this.store.add(captureState(this.replayer));
-    for (const { icount, data } of reader.checkpoints()) {
+    const name = this.contents.name;
+    for (const { icount, data } of this.contents.checkpoints) {
       let stored;
       try {
         stored = decodeCheckpoint(data);
       } catch (e) {
-        throw new RecordingError(`${reader.name}: the checkpoint at icount ${icount} is malformed (${(e as Error).message})`);
+        throw new RecordingError(`${name}: the checkpoint at icount ${icount} is malformed (${(e as Error).message})`);
       }
-      if (stored.state.icount !== icount) throw new RecordingError(`${reader.name}: the checkpoint at icount ${icount} holds the state of icount ${stored.state.icount}`);
+      if (stored.state.icount !== icount) throw new RecordingError(`${name}: the checkpoint at icount ${icount} holds the state of icount ${stored.state.icount}`);
       this.store.addFull(stored.state, stored.pages, stored.digest);
     }
   }
@@ -158,9 +166,14 @@ export class Timeline {
     return this.vm.board.hart.icount;
   }
 
-  /** The last icount of the recording. */
+  /** The last icount of the recording (Infinity for a live session). */
   get end(): number {
     return this.replayer.endIcount;
+  }
+
+  /** The furthest icount reached so far (a live session's recording ends here). */
+  get furthest(): number {
+    return this.frontier;
   }
 
   private hit(h: Omit<Hit, 'icount' | 'pc'> & { icount?: number; pc?: number }): void {
@@ -249,6 +262,14 @@ export class Timeline {
         }
         if (done?.() === true) return undefined;
         if (stop.kind === 'breakpoint') hart.breakpointSkip = hart.icount;
+        if (stop.kind === 'wait-input' || stop.kind === 'wait-time') {
+          // A live session at its frontier: the guest waits for console input (or host time).
+          control.progress?.(hart.icount, goal);
+          const waited = stop.kind === 'wait-time' ? new Promise((r) => setTimeout(r, Math.max(1, Math.min(50, stop.seconds * 1000)))) : this.vm.board.host.waitForConsole();
+          await Promise.race([waited, abortion(control.signal)]);
+          if (control.signal?.aborted === true) return { kind: 'cancelled', icount: hart.icount, pc: hart.pc >>> 0, detail: 'cancelled' };
+          continue;
+        }
         if (stop.kind === 'exit' || stop.kind === 'fatal-trap' || stop.kind === 'deadlock' || stop.kind === 'reboot') {
           return { kind: 'exit', icount: hart.icount, pc: hart.pc >>> 0, detail: stop.kind === 'exit' ? `the guest exited with status ${stop.status}` : `the guest stopped (${stop.kind})` };
         }
@@ -462,6 +483,15 @@ export class Timeline {
 }
 
 const PRIV = ['U', 'S', '?', 'M'];
+
+/** Resolves when `signal` aborts (never without one). */
+function abortion(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal === undefined) return;
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
 
 /** Opens a timeline over a recording file. */
 export function openTimeline(reader: RecordingReader, options: TimelineOptions = {}): Timeline {
