@@ -21,8 +21,15 @@ export const ALLOWED: Record<string, readonly string[]> = {
   timeline: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   debugger: ['timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   api: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
-  cli: ['debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  adapter: ['debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  cli: ['adapter', 'debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
 };
+
+/** The layer of a source file: its folder under src/, or "adapter" for adapter/src. */
+function layerOf(file: string): string {
+  const rel = relative(REPO, file).split(sep);
+  return rel[0] === 'src' ? rel[1]! : rel[0]!;
+}
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -32,18 +39,20 @@ function sources(dir: string): string[] {
 }
 
 describe('architecture', () => {
+  const all = () => [...sources(join(REPO, 'src')), ...sources(join(REPO, 'adapter', 'src'))];
+
   it('every source file lives in a known layer', () => {
-    const layers = new Set(sources(join(REPO, 'src')).map((p) => relative(join(REPO, 'src'), p).split(sep)[0]!));
+    const layers = new Set(all().map(layerOf));
     expect([...layers].filter((l) => !(l in ALLOWED))).toEqual([]);
   });
 
   it('layers import only what docs/ARCHITECTURE.md allows', () => {
     const violations: string[] = [];
-    for (const file of sources(join(REPO, 'src'))) {
-      const layer = relative(join(REPO, 'src'), file).split(sep)[0]!;
+    for (const file of all()) {
+      const layer = layerOf(file);
       const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/from '(\.\.?\/[^']+)'/g)) {
-        const target = relative(join(REPO, 'src'), join(file, '..', m[1]!)).split(sep)[0]!;
+        const target = layerOf(join(file, '..', m[1]!));
         if (target !== layer && !(ALLOWED[layer] ?? []).includes(target)) {
           violations.push(`${relative(REPO, file)} imports ${m[1]} (layer ${target})`);
         }
@@ -54,6 +63,6 @@ describe('architecture', () => {
 
   it('the architecture document names every layer', () => {
     const doc = readFileSync(join(REPO, 'docs', 'ARCHITECTURE.md'), 'utf8');
-    for (const layer of Object.keys(ALLOWED)) expect(doc).toContain(`src/${layer}/`);
+    for (const layer of Object.keys(ALLOWED)) expect(doc).toContain(layer === 'adapter' ? 'adapter/' : `src/${layer}/`);
   });
 });

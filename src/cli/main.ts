@@ -4,6 +4,7 @@ import { ElfError } from '../elf/elf-file.js';
 import { LoadError } from '../machine/loader.js';
 import { ScriptError } from '../host/console-script.js';
 import { RecordingError } from '../replay/recording-file.js';
+import { registerDap } from './dap-command.js';
 import { normalizeDebugArgv, registerDebug } from './debug-command.js';
 import { registerDtb } from './dtb-command.js';
 import { registerIndex } from './index-command.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerInfo(program);
   registerIndex(program);
   registerDebug(program);
+  registerDap(program);
   registerDtb(program);
   return program;
 }

@@ -124,6 +124,7 @@ export class SourceDebugger {
       const fn = this.symbols.functionAt(t.vm.board.hart.pc >>> 0);
       if (fn === undefined || startCfa === undefined) return t.stepBack(1, control);
       const entry = fn.entry >>> 0;
+      if ((t.vm.board.hart.pc >>> 0) === entry) return t.stepBack(1, control);
       const stop = await t.searchBackward((h) => (h.pc >>> 0) === entry && this.topCfa() === startCfa, control);
       // From the function's first instruction, one step back is the call.
       return stop.kind === 'step' ? t.stepBack(1, control) : stop;

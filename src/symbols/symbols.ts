@@ -835,6 +835,11 @@ export class Symbols {
 
   // ---- Expressions -------------------------------------------------------------------
 
+  /** Whether `$name` names a general register or the pc in expressions. */
+  isRegisterName(name: string): boolean {
+    return REGISTER_NAMES.has(name);
+  }
+
   /** Evaluates a `print` expression in frame `level` (variables, members, indexing, *, &, registers). */
   evaluate(text: string, frames: readonly Frame[], level: number, machine: Machine): Value {
     let expr: Expr;

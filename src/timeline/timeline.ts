@@ -100,6 +100,8 @@ export class Timeline {
   readonly breakpoints = new Set<number>();
   readonly watchpoints: Watchpoint[] = [];
   catchpoints: Catchpoints = {};
+  /** Decides whether a breakpoint hit at this pc counts (conditions, hit counts, logpoints); all count without it. */
+  hitFilter: ((pc: number) => boolean) | undefined;
   /** Recent seek targets: checkpoints stay dense around them. */
   private focus: number[] = [];
   /** The furthest icount reached: console output beyond it is new. */
@@ -252,7 +254,9 @@ export class Timeline {
         this.sinceCheck += hart.icount - before;
         let hitsNow: Hit[] = this.hits;
         if (stop.kind === 'breakpoint') {
-          hitsNow = [{ kind: 'breakpoint', icount: hart.icount, pc: hart.pc >>> 0, detail: `breakpoint at 0x${(hart.pc >>> 0).toString(16)}` }];
+          hitsNow = this.hitFilter === undefined || this.hitFilter(hart.pc >>> 0)
+            ? [{ kind: 'breakpoint', icount: hart.icount, pc: hart.pc >>> 0, detail: `breakpoint at 0x${(hart.pc >>> 0).toString(16)}` }]
+            : [];
         } else if (stop.kind === 'trap') {
           const h = this.trapHit();
           if (h !== undefined) hitsNow = [...hitsNow, h];
@@ -362,13 +366,16 @@ export class Timeline {
    */
   async reverseContinue(control: Control = {}): Promise<Stop> {
     const origin = this.icount;
+    // Going backwards, a watched access is crossed at the instruction that made it:
+    // stop before that instruction, as gdb does in reverse.
+    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
     let hi = origin;
     while (hi > 0) {
       const cp = this.store.atOrBefore(hi - 1)!;
       this.restore(cp);
       let last: Hit | undefined;
       const stop = await this.forward(hi, true, (h) => {
-        if (h.icount < origin && h.icount >= cp.icount) last = h;
+        if (at(h) < origin && at(h) >= cp.icount) last = h;
         return 'continue';
       }, { signal: control.signal, progress: (i) => control.progress?.(origin - i, origin) });
       if (stop?.kind === 'cancelled') {
@@ -376,7 +383,7 @@ export class Timeline {
         return { ...stop, icount: origin };
       }
       if (last !== undefined) {
-        await this.seek(last.icount);
+        await this.seek(at(last));
         return this.stopAt(last);
       }
       hi = cp.icount;

@@ -1,0 +1,4 @@
+/** Entry point that serves DAP on stdio (what a debug client spawns). */
+import { serveStdio } from './main.js';
+
+serveStdio();

@@ -1,0 +1,626 @@
+/**
+ * A debugging target for front ends (the DAP server, later others): a replay
+ * of a recording, or a live run that is recorded as it goes, with everything a
+ * debugger UI asks for as plain calls. It holds the debugger's logic
+ * (conditional and hit-count breakpoints, logpoints, stepping rules, variable
+ * trees, source paths) so front ends only translate.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ElfFile } from '../elf/elf-file.js';
+import { SymbolMap } from '../elf/symbol-map.js';
+import { CSR_NAMES } from '../isa/csr.js';
+import { EXCEPTION_NAMES, INTERRUPT_BIT, causeName } from '../hart/trap.js';
+import type { HostInput } from '../host/host-input.js';
+import { WatchKind } from '../memory/ram-watch.js';
+import { liveContents, saveContents, type RecordingContents } from '../replay/recording-contents.js';
+import { RecordingReader } from '../replay/recording-file.js';
+import { PRODUCER } from '../replay/recorder.js';
+import { fullDigest } from '../replay/state-check.js';
+import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
+import { strip, typeName } from '../symbols/types.js';
+import { valueFromNumber, type Value } from '../symbols/values.js';
+import { DensityPolicy } from '../timeline/checkpoint-policy.js';
+import { Timeline, type Control, type Stop } from '../timeline/timeline.js';
+import { SourceDebugger, type StepKind } from './source-debugger.js';
+import { childrenOf, expandable } from './value-tree.js';
+
+export const ABI_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
+  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
+
+/** A user mistake in a request (bad expression, refused write): the message is for the user. */
+export class TargetError extends Error {}
+
+export interface TargetOptions {
+  /** A guest ELF to run live (recorded as it runs)... */
+  readonly program?: string;
+  /** ...or a recording to replay. */
+  readonly recording?: string;
+  readonly args?: readonly string[];
+  readonly memory?: number;
+  /** Where live inputs come from (console, host files). Required with `program`. */
+  readonly host?: HostInput;
+  readonly checkpointBudget?: number;
+  /** Directories to find sources in (relative DWARF paths), and prefix rewrites of DWARF paths. */
+  readonly sourceDirectories?: readonly string[];
+  readonly sourceMap?: Readonly<Record<string, string>>;
+  readonly clock?: 'virtual' | 'host';
+  /** Receives guest console output the first time it is produced. */
+  readonly onOutput?: (text: string, category: 'stdout' | 'stderr') => void;
+}
+
+export interface SourceBreakpointSpec {
+  readonly line: number;
+  readonly condition?: string;
+  readonly hitCondition?: string;
+  readonly logMessage?: string;
+}
+
+export interface BreakpointResult {
+  readonly id: number;
+  readonly verified: boolean;
+  readonly line?: number;
+  readonly address?: number;
+  readonly message?: string;
+}
+
+interface BreakpointEntry {
+  readonly id: number;
+  readonly address: number;
+  readonly condition?: string;
+  readonly hitCondition?: string;
+  readonly logMessage?: string;
+  hits: number;
+}
+
+export interface FrameView {
+  readonly level: number;
+  readonly name: string;
+  /** Host path of the source, when found. */
+  readonly path: string | undefined;
+  /** The DWARF file name. */
+  readonly file: string | undefined;
+  readonly line: number;
+  readonly pc: number;
+}
+
+export interface VariableView {
+  readonly name: string;
+  readonly value: string;
+  readonly type?: string;
+  /** Non-zero: expandable (pass to variables()). */
+  readonly reference: number;
+  readonly memoryReference?: string;
+  readonly evaluateName?: string;
+}
+
+export type Granularity = 'statement' | 'instruction';
+
+export interface DisassembledInstruction {
+  readonly address: number;
+  readonly bytes: string;
+  readonly text: string;
+  readonly symbol?: string;
+  readonly path?: string;
+  readonly line?: number;
+}
+
+type Node =
+  | { readonly kind: 'scope'; readonly scope: 'locals' | 'args' | 'registers' | 'csrs' | 'globals'; readonly level: number }
+  | { readonly kind: 'value'; readonly value: Value; readonly path: string; readonly level: number };
+
+const hex8 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
+export class DebugTarget {
+  readonly timeline: Timeline;
+  readonly elf: ElfFile;
+  readonly symbols: SymbolMap;
+  readonly debugInfo: Symbols;
+  readonly source: SourceDebugger | undefined;
+  private readonly breakpoints = new Map<string, BreakpointEntry[]>();
+  private nextId = 1;
+  /** Handles for variables views, valid until the timeline moves. */
+  private nodes: Node[] = [];
+  /** The last stop, for exceptionInfo. */
+  lastStop: Stop | undefined;
+  private readonly sourceDirs: readonly string[];
+  private readonly sourceMap: Readonly<Record<string, string>>;
+  private direction: 'forward' | 'reverse' = 'forward';
+  private readonly onOutput: TargetOptions['onOutput'];
+
+  constructor(o: TargetOptions) {
+    this.onOutput = o.onOutput;
+    let contents: RecordingContents | RecordingReader;
+    if (o.recording !== undefined) {
+      contents = RecordingReader.open(o.recording);
+    } else if (o.program !== undefined) {
+      if (o.host === undefined) throw new TargetError('a live program needs a host');
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(readFileSync(o.program));
+      } catch {
+        throw new TargetError(`${o.program}: no such file`);
+      }
+      contents = liveContents({
+        elf: new ElfFile(bytes, o.program), programName: o.program, args: o.args ?? [], memory: o.memory ?? 128 * 1024 * 1024,
+        clock: o.clock, producer: PRODUCER,
+      });
+    } else {
+      throw new TargetError('give a program to run or a recording to replay');
+    }
+    this.timeline = new Timeline(contents, {
+      policy: new DensityPolicy({ budgetBytes: o.checkpointBudget }),
+      onOutput: (bytes, error) => this.onOutput?.(Buffer.from(bytes).toString('latin1'), error ? 'stderr' : 'stdout'),
+    }, o.program !== undefined ? o.host : undefined);
+    this.timeline.hitFilter = (pc) => this.breakpointFilter(pc);
+    const image = this.timeline.contents.image;
+    this.elf = new ElfFile(image.bytes, image.meta.name);
+    this.symbols = new SymbolMap(this.elf);
+    this.debugInfo = Symbols.load(this.elf);
+    this.source = this.debugInfo.sourceFiles().length > 0 ? new SourceDebugger(this.timeline, this.debugInfo) : undefined;
+    this.sourceDirs = [...(o.sourceDirectories ?? []), ...(o.program !== undefined ? [path.dirname(path.resolve(o.program))] : [])];
+    this.sourceMap = o.sourceMap ?? {};
+  }
+
+  get live(): boolean {
+    return this.timeline.contents.live;
+  }
+
+  get icount(): number {
+    return this.timeline.icount;
+  }
+
+  get pc(): number {
+    return this.timeline.vm.board.hart.pc >>> 0;
+  }
+
+  // ------------------------------------------------------------ sources
+
+  /** The host path of a DWARF source file, if it can be found. */
+  hostPath(file: string | undefined): string | undefined {
+    if (file === undefined) return undefined;
+    let f = file;
+    for (const [from, to] of Object.entries(this.sourceMap)) if (f.startsWith(from)) f = to + f.slice(from.length);
+    const candidates = path.isAbsolute(f) ? [f] : [path.resolve(f), ...this.sourceDirs.map((d) => path.join(d, f)), ...this.sourceDirs.map((d) => path.join(d, path.basename(f)))];
+    return candidates.find((c) => existsSync(c)) ?? (path.isAbsolute(f) ? f : undefined);
+  }
+
+  /** Source files of the program, as host paths where found. */
+  loadedSources(): { path: string | undefined; name: string }[] {
+    return this.debugInfo.sourceFiles().map((f) => ({ path: this.hostPath(f), name: path.basename(f) }));
+  }
+
+  // ------------------------------------------------------------ breakpoints
+
+  private rebuildBreakpoints(): void {
+    this.timeline.breakpoints.clear();
+    for (const list of this.breakpoints.values()) for (const b of list) this.timeline.breakpoints.add(b.address);
+  }
+
+  /** Replaces the breakpoints of one source file. */
+  setSourceBreakpoints(sourcePath: string, specs: readonly SourceBreakpointSpec[]): BreakpointResult[] {
+    const entries: BreakpointEntry[] = [];
+    const results = specs.map((s): BreakpointResult => {
+      const id = this.nextId++;
+      if (this.source === undefined) return { id, verified: false, message: 'the program has no debug information (build it with -g)' };
+      const addresses = this.debugInfo.lineBreakpoints(sourcePath, s.line);
+      if (addresses.length === 0) return { id, verified: false, message: `no code at line ${s.line} of ${path.basename(sourcePath)}` };
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0 });
+      return { id, verified: true, line: this.debugInfo.lineAt(addresses[0]!)?.line ?? s.line, address: addresses[0] };
+    });
+    this.breakpoints.set(`source:${sourcePath}`, entries);
+    this.rebuildBreakpoints();
+    return results;
+  }
+
+  setFunctionBreakpoints(specs: readonly { name: string; condition?: string; hitCondition?: string }[]): BreakpointResult[] {
+    const entries: BreakpointEntry[] = [];
+    const results = specs.map((s): BreakpointResult => {
+      const id = this.nextId++;
+      let addresses = this.debugInfo.functionBreakpoints(s.name);
+      if (addresses.length === 0) {
+        const a = this.symbols.address(s.name);
+        if (a !== undefined) addresses = [a];
+      }
+      if (addresses.length === 0) return { id, verified: false, message: `no function ${s.name}` };
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      return { id, verified: true, address: addresses[0], line: this.debugInfo.lineAt(addresses[0]!)?.line };
+    });
+    this.breakpoints.set('functions', entries);
+    this.rebuildBreakpoints();
+    return results;
+  }
+
+  setInstructionBreakpoints(specs: readonly { address: number; condition?: string; hitCondition?: string }[]): BreakpointResult[] {
+    const entries: BreakpointEntry[] = [];
+    const results = specs.map((s) => {
+      const id = this.nextId++;
+      entries.push({ id, address: s.address >>> 0, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      return { id, verified: true, address: s.address >>> 0, line: this.debugInfo.lineAt(s.address >>> 0)?.line };
+    });
+    this.breakpoints.set('instructions', entries);
+    this.rebuildBreakpoints();
+    return results;
+  }
+
+  /** Decides whether a breakpoint hit at `pc` stops: conditions, hit counts (forward only), logpoints. */
+  private breakpointFilter(pc: number): boolean {
+    const all = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
+    if (all.length === 0) return true;
+    let stop = false;
+    for (const b of all) {
+      if (b.condition !== undefined && b.condition.trim() !== '') {
+        try {
+          if (this.evaluateNumber(b.condition) === 0) continue;
+        } catch {
+          // A condition that cannot be evaluated stops, as in gdb, so the user sees it.
+        }
+      }
+      if (b.hitCondition !== undefined && b.hitCondition.trim() !== '' && this.direction === 'forward') {
+        b.hits++;
+        if (!hitMatches(b.hitCondition, b.hits)) continue;
+      }
+      if (b.logMessage !== undefined) {
+        if (this.direction === 'forward') this.onOutput?.(`${this.interpolate(b.logMessage)}\n`, 'stdout');
+        continue;
+      }
+      stop = true;
+    }
+    return stop;
+  }
+
+  private interpolate(message: string): string {
+    return message.replace(/\{([^}]+)\}/g, (_, expr: string) => {
+      try {
+        return this.evaluate(expr, 0).value;
+      } catch (e) {
+        return `<${(e as Error).message}>`;
+      }
+    });
+  }
+
+  /** Exception filters: traps (optionally only the given causes), interrupts, privilege changes. */
+  setExceptionFilters(filters: readonly string[], trapCauses?: readonly number[]): void {
+    this.timeline.catchpoints = {
+      traps: filters.includes('trap') ? (trapCauses !== undefined && trapCauses.length > 0 ? new Set(trapCauses) : 'all') : undefined,
+      interrupts: filters.includes('interrupt'),
+      privilege: filters.includes('privilege'),
+    };
+  }
+
+  /** What a data breakpoint on `expression` (a variable, or an address) would watch. */
+  dataBreakpointInfo(expression: string, level = 0): { dataId: string; description: string } | undefined {
+    let address: number | undefined;
+    let length = 4;
+    let description = expression;
+    try {
+      const v = this.evaluateValue(expression, level);
+      if (v.address !== undefined) {
+        address = v.address >>> 0;
+        length = Math.max(1, Math.min(v.bytes.length, 4096));
+        description = `${expression} (${length} bytes at ${hex8(address)})`;
+      }
+    } catch {
+      const n = /^(0x[0-9a-f]+|\d+)$/i.exec(expression.trim());
+      if (n !== null) address = Number(n[1]) >>> 0;
+    }
+    if (address === undefined) return undefined;
+    return { dataId: `${address}:${length}`, description };
+  }
+
+  setDataBreakpoints(specs: readonly { dataId: string; accessType?: 'read' | 'write' | 'readWrite' }[]): BreakpointResult[] {
+    this.timeline.watchpoints.length = 0;
+    return specs.map((s) => {
+      const id = this.nextId++;
+      const m = /^(\d+):(\d+)$/.exec(s.dataId);
+      if (m === null) return { id, verified: false, message: `bad data breakpoint ${s.dataId}` };
+      const kind = s.accessType === 'read' ? WatchKind.Read : s.accessType === 'readWrite' ? WatchKind.Access : WatchKind.Write;
+      this.timeline.watchpoints.push({ address: Number(m[1]), length: Number(m[2]), kind });
+      return { id, verified: true };
+    });
+  }
+
+  // ------------------------------------------------------------ execution
+
+  private moved(s: Stop): Stop {
+    this.nodes = [];
+    this.lastStop = s;
+    return s;
+  }
+
+  async continue(control: Control = {}): Promise<Stop> {
+    this.direction = 'forward';
+    return this.moved(await this.timeline.continueForward(control));
+  }
+
+  async reverseContinue(control: Control = {}): Promise<Stop> {
+    this.direction = 'reverse';
+    try {
+      return this.moved(await this.timeline.reverseContinue(control));
+    } finally {
+      this.direction = 'forward';
+    }
+  }
+
+  /** Steps forward: by statements (source lines) or instructions. */
+  async step(kind: StepKind, granularity: Granularity, control: Control = {}): Promise<Stop> {
+    this.direction = 'forward';
+    if (granularity === 'instruction' || this.source === undefined) {
+      if (kind === 'out' && this.source !== undefined) return this.moved(await this.source.step('out', control));
+      return this.moved(await this.timeline.stepForward(1, control));
+    }
+    return this.moved(await this.source.step(kind, control));
+  }
+
+  /** Steps backward; a statement step back steps over calls (reverse next). */
+  async stepBack(kind: StepKind, granularity: Granularity, control: Control = {}): Promise<Stop> {
+    if (granularity === 'instruction' || this.source === undefined) {
+      if (kind === 'out' && this.source !== undefined) return this.moved(await this.source.reverseStep('out', control));
+      return this.moved(await this.timeline.stepBack(1, control));
+    }
+    return this.moved(await this.source.reverseStep(kind, control));
+  }
+
+  async seek(icount: number, control: Control = {}): Promise<Stop> {
+    return this.moved(await this.timeline.seek(icount, control));
+  }
+
+  /** Goes to the next (forward) or last (backward) time a source line starts executing. */
+  async gotoLine(file: string, line: number, forward: boolean, control: Control = {}): Promise<Stop> {
+    const addresses = new Set(this.debugInfo.lineBreakpoints(file, line));
+    if (addresses.size === 0) throw new TargetError(`no code at line ${line}`);
+    const match = (h: { pc: number }) => addresses.has(h.pc >>> 0);
+    const s = forward ? await this.timeline.searchForward(match, control) : await this.timeline.searchBackward(match, control);
+    return this.moved(s);
+  }
+
+  /** Saves a live session's recording (up to the furthest point reached) to `file`. */
+  async saveRecording(file: string): Promise<void> {
+    const t = this.timeline;
+    const here = t.icount;
+    const upTo = t.furthest;
+    await t.seek(upTo);
+    const digest = fullDigest(t.vm);
+    saveContents(t.contents, file, upTo, { finalIcount: upTo, stop: 'quit', exitStatus: 0, finalDigest: digest, eventCount: t.contents.events.filter((e) => e.icount <= upTo).length });
+    await t.seek(here);
+  }
+
+  // ------------------------------------------------------------ frames and variables
+
+  frames(): FrameView[] {
+    const pc = this.pc;
+    if (this.source === undefined) {
+      return [{ level: 0, name: this.symbols.describe(pc) ?? hex8(pc), path: undefined, file: undefined, line: 0, pc }];
+    }
+    return this.source.frames().map((f: Frame, i) => ({
+      level: i,
+      name: f.function ?? this.symbols.describe(f.pc) ?? hex8(f.pc),
+      path: this.hostPath(f.file),
+      file: f.file,
+      line: f.line ?? 0,
+      pc: f.pc >>> 0,
+    }));
+  }
+
+  private handle(n: Node): number {
+    this.nodes.push(n);
+    return this.nodes.length;
+  }
+
+  /** The scopes of a frame: Locals, Arguments, Registers, CSRs, Globals. */
+  scopes(level: number): { name: string; reference: number; expensive: boolean }[] {
+    const out = [];
+    if (this.source !== undefined) {
+      out.push({ name: 'Locals', reference: this.handle({ kind: 'scope', scope: 'locals', level }), expensive: false });
+      out.push({ name: 'Arguments', reference: this.handle({ kind: 'scope', scope: 'args', level }), expensive: false });
+    }
+    out.push({ name: 'Registers', reference: this.handle({ kind: 'scope', scope: 'registers', level }), expensive: false });
+    out.push({ name: 'CSRs', reference: this.handle({ kind: 'scope', scope: 'csrs', level }), expensive: true });
+    if (this.source !== undefined) out.push({ name: 'Globals', reference: this.handle({ kind: 'scope', scope: 'globals', level }), expensive: true });
+    return out;
+  }
+
+  private formatValue(v: Value): string {
+    const src = this.source;
+    if (src === undefined) return '';
+    return src.symbols.formatValue(v, src.machine);
+  }
+
+  private valueView(name: string, v: Value, pathExpr: string, level: number): VariableView {
+    const t = strip(v.type);
+    return {
+      name,
+      value: this.formatValue(v),
+      type: typeName(v.type),
+      reference: expandable(v) ? this.handle({ kind: 'value', value: v, path: pathExpr, level }) : 0,
+      memoryReference: v.address !== undefined ? hex8(v.address) : t.kind === 'pointer' ? hex8(Number(new DataView(v.bytes.buffer, v.bytes.byteOffset).getUint32(0, true))) : undefined,
+      evaluateName: pathExpr,
+    };
+  }
+
+  /** The children of a variables reference. */
+  variables(reference: number): VariableView[] {
+    const node = this.nodes[reference - 1];
+    if (node === undefined) throw new TargetError('that variable is no longer valid (the timeline moved)');
+    const hart = this.timeline.vm.board.hart;
+    if (node.kind === 'value') {
+      const src = this.source!;
+      return childrenOf(node.value, src.machine).map((c) => this.valueView(c.name, c.value, c.path(`(${node.path})`), node.level));
+    }
+    switch (node.scope) {
+      case 'registers': {
+        const regs = node.level === 0 ? Array.from(hart.x.subarray(0, 32), (v) => v >>> 0) : this.frameRegisters(node.level);
+        return [
+          { name: 'pc', value: hex8(node.level === 0 ? hart.pc : this.frames()[node.level]?.pc ?? 0), reference: 0, evaluateName: '$pc' },
+          { name: 'priv', value: 'US?M'[hart.priv]!, reference: 0 },
+          { name: 'icount', value: String(hart.icount), reference: 0 },
+          ...regs.map((v, i) => ({ name: `${ABI_NAMES[i]} (x${i})`, value: v === undefined ? '<not saved>' : hex8(v), reference: 0, evaluateName: `$${ABI_NAMES[i]}`, memoryReference: v === undefined ? undefined : hex8(v) })),
+        ];
+      }
+      case 'csrs':
+        return [...CSR_NAMES].filter(([n, name]) => !/^m?hpm/.test(name) && hart.peekCsr(n) !== undefined)
+          .map(([n, name]) => ({ name, value: hex8(hart.peekCsr(n)!), reference: 0, evaluateName: `$${name}` }));
+      case 'locals':
+      case 'args':
+      case 'globals': {
+        const src = this.source!;
+        const frames = src.frames();
+        const level = Math.min(node.level, frames.length - 1);
+        const vars = node.scope === 'locals' ? src.symbols.locals(frames, level, src.machine)
+          : node.scope === 'args' ? src.symbols.args(frames, level, src.machine)
+            : src.symbols.globalNames().slice(0, 500).flatMap((name) => {
+              try {
+                return [{ name, value: src.symbols.evaluate(name, frames, level, src.machine) }];
+              } catch {
+                return [];
+              }
+            });
+        return vars.map((v) => this.valueView(v.name, v.value, v.name, level));
+      }
+    }
+  }
+
+  private frameRegisters(level: number): (number | undefined)[] {
+    const f = this.source?.frames()[level];
+    return Array.from({ length: 32 }, (_, i) => f?.registers[i]);
+  }
+
+  private evaluateValue(expression: string, level: number): Value {
+    const e = expression.trim();
+    const reg = /^\$(\w+)$/.exec(e);
+    const hart = this.timeline.vm.board.hart;
+    const int32: Value['type'] = { kind: 'base', name: 'unsigned int', size: 4, encoding: 8 };
+    // With debug information, registers go through the symbol evaluator: typed as gdb types
+    // them ($pc a code pointer, $sp a data pointer) and read in the selected frame.
+    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!))) {
+      const name = reg[1]!;
+      if (name === 'pc') return valueFromNumber(int32, hart.pc >>> 0);
+      if (name === 'icount') return valueFromNumber(int32, hart.icount % 2 ** 32);
+      const i = name === 'fp' ? 8 : ABI_NAMES.indexOf(name) >= 0 ? ABI_NAMES.indexOf(name) : /^x(\d+)$/.test(name) ? Number(name.slice(1)) : -1;
+      if (i >= 0 && i < 32) return valueFromNumber(int32, hart.x[i]! >>> 0);
+      for (const [n, csr] of CSR_NAMES) if (csr === name) { const v = hart.peekCsr(n); if (v !== undefined) return valueFromNumber(int32, v >>> 0); }
+      throw new TargetError(`no register $${name}`);
+    }
+    if (this.source === undefined) {
+      const a = this.symbols.address(e);
+      if (a !== undefined) return valueFromNumber(int32, a);
+      throw new TargetError('the program has no debug information: only $registers and symbols can be evaluated');
+    }
+    const src = this.source;
+    const frames = src.frames();
+    try {
+      return src.symbols.evaluate(e, frames, Math.min(level, frames.length - 1), src.machine);
+    } catch (err) {
+      if (err instanceof SymbolsError) throw new TargetError(err.message);
+      throw err;
+    }
+  }
+
+  private evaluateNumber(expression: string): number {
+    const v = this.evaluateValue(expression, 0);
+    let n = 0;
+    for (let i = Math.min(v.bytes.length, 6) - 1; i >= 0; i--) n = n * 256 + v.bytes[i]!;
+    return n;
+  }
+
+  /** Evaluates an expression: $registers, C expressions over variables, symbols. */
+  evaluate(expression: string, level: number): VariableView {
+    const v = this.evaluateValue(expression, level);
+    if (this.source === undefined) {
+      return { name: expression, value: hex8(new DataView(v.bytes.buffer, v.bytes.byteOffset).getUint32(0, true)), reference: 0 };
+    }
+    return this.valueView(expression, v, expression, level);
+  }
+
+  /** Refuses state changes: a recording's past is fixed. */
+  refuseWrite(what: string): never {
+    throw new TargetError(this.live
+      ? `cannot change ${what}: this session is recorded, and a debugger write would make the recording diverge; fork a new recording instead`
+      : `cannot change ${what} while replaying a recording: its past is fixed (fork a new recording to change the future)`);
+  }
+
+  // ------------------------------------------------------------ memory and code
+
+  readMemory(address: number, count: number): { address: number; data: Uint8Array; unreadable: number } {
+    const src = this.source;
+    const mem = src?.machine ?? {
+      readMemory: (a: number, n: number) => {
+        const pa = this.timeline.vm.board.hart.translateForDebugger(a);
+        return pa === undefined ? undefined : this.timeline.vm.board.bus.peekBytes(pa, n);
+      },
+    };
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const b = mem.readMemory((address + i) >>> 0, 1);
+      if (b === undefined) break;
+      out.push(b[0]!);
+    }
+    return { address, data: Uint8Array.from(out), unreadable: count - out.length };
+  }
+
+  disassemble(address: number, instructionOffset: number, count: number): DisassembledInstruction[] {
+    const src = this.source;
+    const machine = src?.machine ?? {
+      readMemory: (a: number, n: number) => {
+        const pa = this.timeline.vm.board.hart.translateForDebugger(a);
+        return pa === undefined ? undefined : this.timeline.vm.board.bus.peekBytes(pa, n);
+      },
+      readRegister: () => 0,
+    };
+    // Negative offsets: start earlier (4-byte steps; compressed code may realign a few instructions later).
+    let start = (address + Math.min(0, instructionOffset) * 4) >>> 0;
+    const skip = Math.max(0, instructionOffset);
+    const list = this.debugInfo.disassemble(start, count + skip, machine).slice(skip, skip + count);
+    const out: DisassembledInstruction[] = list.map((d) => {
+      const pos = this.debugInfo.lineAt(d.address >>> 0);
+      const bytes = machine.readMemory(d.address >>> 0, d.bytes);
+      return {
+        address: d.address >>> 0,
+        bytes: bytes === undefined ? '' : Array.from(bytes).reverse().map((b) => b.toString(16).padStart(2, '0')).join(''),
+        text: d.instruction.text,
+        symbol: this.symbols.describe(d.address >>> 0),
+        path: this.hostPath(pos?.file),
+        line: pos?.line,
+      };
+    });
+    while (out.length < count) {
+      start = out.length > 0 ? out[out.length - 1]!.address + 4 : start;
+      out.push({ address: start >>> 0, bytes: '', text: '<unreadable>' });
+    }
+    return out;
+  }
+
+  /** Details of the trap the last stop was for. */
+  exceptionInfo(): { id: string; description: string; details: string } | undefined {
+    const s = this.lastStop;
+    if (s === undefined || s.cause === undefined) return undefined;
+    const interrupt = (s.cause & INTERRUPT_BIT) !== 0;
+    const hart = this.timeline.vm.board.hart;
+    const m = hart.priv === 3;
+    const epc = hart.peekCsr(m ? 0x341 : 0x141) ?? 0;
+    const tval = hart.peekCsr(m ? 0x343 : 0x143) ?? 0;
+    return {
+      id: interrupt ? `interrupt ${s.cause & 0x7fffffff}` : `exception ${s.cause}`,
+      description: causeName(s.cause),
+      details: `${causeName(s.cause)} at pc ${hex8(epc)}${this.symbols.describe(epc) === undefined ? '' : ` (${this.symbols.describe(epc)})`}, tval ${hex8(tval)}, icount ${s.icount}`,
+    };
+  }
+}
+
+/** Exception causes with their names, for UIs. */
+export const TRAP_CAUSES = Object.entries(EXCEPTION_NAMES).map(([n, name]) => ({ cause: Number(n), name }));
+
+function hitMatches(condition: string, hits: number): boolean {
+  const c = condition.trim();
+  const m = /^(>=|<=|==|>|<|%)?\s*(\d+)$/.exec(c);
+  if (m === null) return true;
+  const n = Number(m[2]);
+  switch (m[1]) {
+    case '>=': return hits >= n;
+    case '>': return hits > n;
+    case '<=': return hits <= n;
+    case '<': return hits < n;
+    case '%': return n > 0 && hits % n === 0;
+    default: return hits === n;
+  }
+}
