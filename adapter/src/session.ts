@@ -533,24 +533,39 @@ export class RetrovisorSession extends LoggingDebugSession {
     }
   }
 
+  // Changes are possible in a live session at its frontier: each is logged, so the recording still replays.
+
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
-    this.refuse(response, `the variable ${args.name}`);
+    this.change(response, () => {
+      const v = this.target!.setVariable(args.variablesReference, args.name, args.value);
+      response.body = { value: v.value, type: v.type, variablesReference: v.reference, memoryReference: v.memoryReference };
+    });
   }
 
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
-    this.refuse(response, args.expression);
+    this.change(response, () => {
+      const v = this.target!.assign(args.expression, args.value, args.frameId === undefined ? 0 : args.frameId - 1);
+      response.body = { value: v.value, type: v.type, variablesReference: v.reference, memoryReference: v.memoryReference };
+    });
   }
 
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
-    this.refuse(response, `memory at ${args.memoryReference}`);
+    this.change(response, () => {
+      const address = (parseInt(args.memoryReference, 16) + (args.offset ?? 0)) >>> 0;
+      response.body = { bytesWritten: this.target!.writeMemory(address, new Uint8Array(Buffer.from(args.data, 'base64'))) };
+    });
   }
 
-  private refuse(response: DebugProtocol.Response, what: string): void {
+  private change(response: DebugProtocol.Response, apply: () => void): void {
+    if (this.busy(response)) return;
     try {
-      this.target!.refuseWrite(what);
+      apply();
     } catch (e) {
       this.sendErrorResponse(response, 1008, userMessage(e));
+      return;
     }
+    this.sendResponse(response);
+    if (this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
