@@ -20,6 +20,7 @@ import { LoadError } from '../../src/machine/loader.js';
 import { Divergence } from '../../src/replay/divergence.js';
 import type { Stop } from '../../src/timeline/timeline.js';
 import { QueueConsole } from './queue-console.js';
+import { TerminalConsole } from './terminal-console.js';
 
 /** Launch arguments (documented in the README, "VS Code launch configuration"). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -36,8 +37,12 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   semihostRoot?: string;
   /** A console input script for the guest (see README "Input scripts"). */
   input?: string;
-  /** Where the guest console is: the debug console (type `> text` there to send input) or nowhere. */
-  console?: 'debugConsole' | 'none';
+  /**
+   * Where the guest console is: the editor's integrated terminal (input typed
+   * there goes to the guest), the debug console (type `> text` there to send
+   * input), or nowhere.
+   */
+  console?: 'integratedTerminal' | 'debugConsole' | 'none';
   /** Save the live session's recording here when the session ends. */
   recordTo?: string;
   /** Checkpoint memory budget in MiB (default 512). */
@@ -67,6 +72,9 @@ export class RetrovisorSession extends LoggingDebugSession {
   private lastPercent = -1;
   private console: QueueConsole | undefined;
   private clientProgress = false;
+  private clientTerminal = false;
+  /** The guest console in the client's integrated terminal, when launched with console "integratedTerminal". */
+  private terminal: TerminalConsole | undefined;
   private clientInvalidated = false;
   private linesStartAt1 = true;
 
@@ -89,6 +97,7 @@ export class RetrovisorSession extends LoggingDebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientProgress = args.supportsProgressReporting === true;
+    this.clientTerminal = args.supportsRunInTerminalRequest === true;
     this.clientInvalidated = args.supportsInvalidatedEvent === true;
     this.linesStartAt1 = args.linesStartAt1 !== false;
     response.body = {
@@ -131,13 +140,33 @@ export class RetrovisorSession extends LoggingDebugSession {
     args ??= {};
     try {
       this.launchArgs = args;
+      if (args.console === 'integratedTerminal') await this.openTerminal(args);
       this.target = this.createTarget(args);
       this.commands = new CommandSession(this.target.timeline, this.target.symbols, this.target.source);
       this.sendResponse(response);
       this.sendEvent(new InitializedEvent());
     } catch (e) {
+      this.terminal?.close();
+      this.terminal = undefined;
       this.sendErrorResponse(response, 1001, userMessage(e));
     }
+  }
+
+  /** Starts the guest console in the client's terminal, or falls back to the debug console when the client has none. */
+  private async openTerminal(args: LaunchArguments): Promise<void> {
+    if (!this.clientTerminal) {
+      this.sendEvent(new OutputEvent('Retrovisor: this editor cannot run a terminal for the guest console; using the debug console (type "> text" to send input)\n', 'console'));
+      return;
+    }
+    const terminal = await TerminalConsole.open();
+    this.terminal = terminal;
+    const [command, ...rest] = terminal.command();
+    this.runInTerminalRequest({
+      kind: 'integrated', title: `Retrovisor: ${path.basename(args.program ?? args.recording ?? 'guest')}`, cwd: args.cwd ?? process.cwd(), args: [command!, ...rest],
+    }, 10_000, (r) => {
+      if (!r.success) this.sendEvent(new OutputEvent(`Retrovisor: could not open the guest console terminal (${r.message ?? 'refused'}); guest output goes to the debug console\n`, 'stderr'));
+      if (!r.success && this.terminal === terminal) this.terminal = undefined;
+    });
   }
 
   private createTarget(args: LaunchArguments): DebugTarget {
@@ -149,7 +178,7 @@ export class RetrovisorSession extends LoggingDebugSession {
     let host: LiveHost | undefined;
     if (args.program !== undefined) {
       const script = args.input !== undefined ? ScriptedConsole.fromFile(resolve(args.input)) : undefined;
-      this.console = script === undefined && args.console !== 'none' ? new QueueConsole() : undefined;
+      this.console = script === undefined && args.console !== 'none' ? this.terminal?.input ?? new QueueConsole() : undefined;
       host = new LiveHost({
         semihostRoot: args.semihostRoot === undefined ? undefined : resolve(args.semihostRoot),
         commandLine: [args.program, ...(args.args ?? [])].join(' '),
@@ -166,7 +195,10 @@ export class RetrovisorSession extends LoggingDebugSession {
       sourceDirectories: [cwd, ...(args.sourceDirectories ?? []).map(resolve)],
       sourceMap: args.sourceMap,
       clock: args.clock,
-      onOutput: (text, category) => { if (args.console !== 'none') this.sendEvent(new OutputEvent(text, category)); },
+      onOutput: (text, category) => {
+        if (this.terminal !== undefined) this.terminal.write(text);
+        else if (args.console !== 'none') this.sendEvent(new OutputEvent(text, category));
+      },
     });
   }
 
@@ -387,6 +419,8 @@ export class RetrovisorSession extends LoggingDebugSession {
       }
     }
     t.timeline.vm.board.host.close();
+    this.terminal?.close();
+    this.terminal = undefined;
   }
 
   // ------------------------------------------------------------ breakpoints
