@@ -5,14 +5,14 @@
  */
 import * as path from 'node:path';
 import {
-  Breakpoint, ContinuedEvent, Event, InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent,
+  Breakpoint, ErrorDestination, Event, InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent,
   ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugSession as CommandSession } from '../../src/debugger/debug-session.js';
 import { DebugTarget, TargetError, TRAP_CAUSES, type Granularity } from '../../src/debugger/debug-target.js';
 import type { StepKind } from '../../src/debugger/source-debugger.js';
-import { ScriptedConsole, parseConsoleScript } from '../../src/host/console-script.js';
+import { ScriptedConsole } from '../../src/host/console-script.js';
 import { LiveHost } from '../../src/host/live-host.js';
 import { RecordingError } from '../../src/replay/recording-file.js';
 import { ElfError } from '../../src/elf/elf-file.js';
@@ -85,6 +85,21 @@ export class RetrovisorSession extends LoggingDebugSession {
   }
 
   // ------------------------------------------------------------ setup
+
+  /**
+   * A request handler that threw: the base class would answer with a stack
+   * trace; answer with a message a person can read instead.
+   */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, string>, dest?: ErrorDestination): void {
+    if (codeOrMessage === 1104) {
+      const text = this.target === undefined && !['initialize', 'launch', 'disconnect', 'terminate'].includes(response.command)
+        ? `${response.command}: no program is being debugged (launch one first)`
+        : `${response.command} failed: internal error: ${variables?.['_exception'] ?? 'unknown'}`;
+      super.sendErrorResponse(response, 1104, text, undefined, ErrorDestination.User);
+      return;
+    }
+    super.sendErrorResponse(response, codeOrMessage as number, format, variables, dest);
+  }
 
   /** The protocol's default path format is `path`; the base class refuses a client that leaves it out. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
@@ -242,7 +257,9 @@ export class RetrovisorSession extends LoggingDebugSession {
       breakpoint: 'breakpoint', watchpoint: 'data breakpoint', trap: 'exception', interrupt: 'exception', privilege: 'exception',
       mmio: 'exception', console: 'exception', step: 'step', end: 'step', start: 'step', exit: 'step', cancelled: 'pause',
     }[stop.kind];
-    const e = new StoppedEvent(reason, THREAD) as DebugProtocol.StoppedEvent;
+    const hit = stop.kind === 'breakpoint' && forced === undefined ? this.target!.breakpointsAt(stop.pc) : undefined;
+    const e = new StoppedEvent(hit === undefined || hit.kind === 'source' ? reason : `${hit.kind} breakpoint`, THREAD) as DebugProtocol.StoppedEvent;
+    if (hit !== undefined) e.body.hitBreakpointIds = hit.ids;
     const description = stop.kind === 'end' ? 'end of the recording' : stop.kind === 'start' ? 'start of the recording'
       : stop.kind === 'exit' ? stop.detail : stop.kind === 'watchpoint' || stop.kind === 'trap' || stop.kind === 'interrupt' || stop.kind === 'privilege' ? stop.detail : undefined;
     if (description !== undefined) {
@@ -340,6 +357,12 @@ export class RetrovisorSession extends LoggingDebugSession {
 
   private gotoSource: { path: string; line: number } | undefined;
 
+  /** After a jump in time (seek, goto, restart) every view of the state is stale. */
+  private jumped(stop: Stop): Stop {
+    if (this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['stacks', 'variables']));
+    return stop;
+  }
+
   protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments, request?: DebugProtocol.Request): void {
     if (this.busy(response)) return;
     const g = this.gotoSource;
@@ -348,7 +371,7 @@ export class RetrovisorSession extends LoggingDebugSession {
       return;
     }
     this.sendResponse(response);
-    void this.operate(request?.seq ?? -1, (signal) => this.target!.gotoLine(g.path, g.line, args.targetId === 1, { signal }), 'goto', 'goto');
+    void this.operate(request?.seq ?? -1, async (signal) => this.jumped(await this.target!.gotoLine(g.path, g.line, args.targetId === 1, { signal })), 'goto', 'goto');
   }
 
   /** Custom requests: reverse step in/out, seek to an icount, save a live recording, run a debugger command. */
@@ -369,11 +392,7 @@ export class RetrovisorSession extends LoggingDebugSession {
         }
         if (this.busy(response)) return;
         this.sendResponse(response);
-        void this.operate(seq, async (signal) => {
-          const stop = await this.target!.seek(icount, { signal });
-          if (this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['stacks', 'variables']));
-          return stop;
-        }, 'seek', 'goto');
+        void this.operate(seq, async (signal) => this.jumped(await this.target!.seek(icount, { signal })), 'seek', 'goto');
         return;
       }
       case 'position':
@@ -389,7 +408,7 @@ export class RetrovisorSession extends LoggingDebugSession {
     if (this.busy(response)) return;
     this.sendResponse(response);
     // Time travel: restarting is going back to the first instruction.
-    void this.operate(request?.seq ?? -1, (signal) => this.target!.seek(0, { signal }), 'restart', 'entry');
+    void this.operate(request?.seq ?? -1, async (signal) => this.jumped(await this.target!.seek(0, { signal })), 'restart', 'entry');
   }
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
@@ -468,21 +487,14 @@ export class RetrovisorSession extends LoggingDebugSession {
   }
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
-    const level = args.frameId === undefined ? 0 : args.frameId - 1;
-    const expr = args.variablesReference !== undefined && args.variablesReference !== 0 ? this.evaluateNameOf(args.variablesReference, args.name) ?? args.name : args.name;
-    const info = this.target!.dataBreakpointInfo(expr, level);
+    const child = args.variablesReference !== undefined && args.variablesReference !== 0 ? this.target!.childExpression(args.variablesReference, args.name) : undefined;
+    const info = child !== undefined
+      ? this.target!.dataBreakpointInfo(child.expression, child.level)
+      : this.target!.dataBreakpointInfo(args.name, args.frameId === undefined ? 0 : args.frameId - 1);
     response.body = info === undefined
       ? { dataId: null, description: `${args.name} is not in memory (a register or an optimized-out value)` }
       : { dataId: info.dataId, description: info.description, accessTypes: ['write', 'read', 'readWrite'], canPersist: false };
     this.sendResponse(response);
-  }
-
-  private evaluateNameOf(reference: number, name: string): string | undefined {
-    try {
-      return this.target!.variables(reference).find((v) => v.name === name)?.evaluateName;
-    } catch {
-      return undefined;
-    }
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
@@ -660,4 +672,3 @@ export function userMessage(e: unknown): string {
   return String(e);
 }
 
-export { parseConsoleScript, ContinuedEvent };
