@@ -35,6 +35,13 @@ export interface LineRow {
    * cannot know whether the advance is zero, as with RISC-V relaxation).
    */
   readonly view: number;
+  /**
+   * Whether the line of this row has had a non-zero discriminator since the
+   * line register last changed (gdb's "line has non-zero discriminator": a
+   * row that repeats the previous row's line then adds nothing to gdb's line
+   * table, PR 17276).
+   */
+  readonly lineHasDiscriminator: boolean;
 }
 
 export interface LineFile {
@@ -165,13 +172,18 @@ function readProgram(r: ByteReader, sections: LineSections): LineProgram {
   r.offset = programStart;
   const rows: LineRow[] = [];
   let address = 0, file = 1, line = 1, column = 0, isStmt = defaultIsStmt, basicBlock = false;
-  let prologueEnd = false, epilogueBegin = false, discriminator = 0, view = 0;
+  let prologueEnd = false, epilogueBegin = false, discriminator = 0, view = 0, lineHasDiscriminator = false;
   const reset = (): void => {
     address = 0; file = 1; line = 1; column = 0; isStmt = defaultIsStmt; basicBlock = false;
-    prologueEnd = false; epilogueBegin = false; discriminator = 0; view = 0;
+    prologueEnd = false; epilogueBegin = false; discriminator = 0; view = 0; lineHasDiscriminator = false;
+  };
+  /** Moves the line register; a new line keeps the flag only if its discriminator is already set. */
+  const advanceLine = (delta: number): void => {
+    line += delta;
+    if (delta !== 0) lineHasDiscriminator = discriminator !== 0;
   };
   const emit = (endSequence: boolean): void => {
-    rows.push({ address, file, line, column, isStmt, basicBlock, endSequence, prologueEnd, epilogueBegin, discriminator, view });
+    rows.push({ address, file, line, column, isStmt, basicBlock, endSequence, prologueEnd, epilogueBegin, discriminator, view, lineHasDiscriminator });
     view++;
     basicBlock = false; prologueEnd = false; epilogueBegin = false; discriminator = 0;
   };
@@ -184,7 +196,7 @@ function readProgram(r: ByteReader, sections: LineSections): LineProgram {
     if (op >= opcodeBase) {
       const adjusted = op - opcodeBase;
       advance(Math.floor(adjusted / lineRange) * minInstLength);
-      line += lineBase + (adjusted % lineRange);
+      advanceLine(lineBase + (adjusted % lineRange));
       emit(false);
       continue;
     }
@@ -205,14 +217,15 @@ function readProgram(r: ByteReader, sections: LineSections): LineProgram {
           addFile(name, dir);
         } else if (sub === Lne.SetDiscriminator) {
           discriminator = r.uleb();
+          if (discriminator !== 0) lineHasDiscriminator = true;
         }
         r.offset = next;
         break;
       }
       case Lns.Copy: emit(false); break;
       case Lns.AdvancePc: advance(r.uleb() * minInstLength); break;
-      case Lns.AdvanceLine: line += r.sleb(); break;
-      case Lns.SetFile: file = r.uleb(); break;
+      case Lns.AdvanceLine: advanceLine(r.sleb()); break;
+      case Lns.SetFile: file = r.uleb(); lineHasDiscriminator = discriminator !== 0; break;
       case Lns.SetColumn: column = r.uleb(); break;
       case Lns.NegateStmt: isStmt = !isStmt; break;
       case Lns.SetBasicBlock: basicBlock = true; break;

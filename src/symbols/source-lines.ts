@@ -2,7 +2,8 @@
  * Source lines the way a debugger needs them: pc -> file:line, line ->
  * addresses, and where a function's body starts. The rules follow gdb 13
  * (the reference the tests compare with): rows are grouped per source file
- * of a unit; a row with line 0 is dropped; switching files at an address
+ * of a unit; a row with line 0 is dropped; a row that repeats its line after
+ * that line had a non-zero discriminator is dropped; switching files at an address
  * ends the previous file's range there; within a file a lookup takes the last
  * row at or below the pc, preferring an is_stmt row at the same address; and
  * a function's breakpoint goes after its prologue, found from the line table
@@ -75,7 +76,10 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
     s.entries.push({ address, line, column, isStmt });
   };
 
+  // `last` is gdb's m_last_subfile: the file of the last row recorded, or the file the line
+  // program switched away from (DW_LNS_set_file), whichever came later.
   let last: SubFile | undefined;
+  let fileRegister = 1;
   let lastAddress = -1;
   let lastLine = 0;
   let recording = true;
@@ -84,8 +88,13 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
     if (seqLow < 0) {
       seqLow = row.address;
       recording = row.address !== 0 || hasSectionAtZero;
+      fileRegister = 1;
     }
     const cur = subfile(row.file);
+    if (row.file !== fileRegister) {
+      last = subfile(fileRegister);
+      fileRegister = row.file;
+    }
     if (recording) {
       const fileChanged = last !== cur;
       const ignore = (fileChanged && !row.endSequence && lastAddress === row.address && !row.isStmt) ||
@@ -94,7 +103,9 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
         if (last !== undefined) record(last, row.address, 0, 0, true);
       }
       if (!row.endSequence && !ignore) {
-        record(cur, row.address, row.line, row.column, row.isStmt);
+        // gdb's dwarf_record_line_p: a row repeating the line of the previous one adds nothing once
+        // that line has had a non-zero discriminator (the rows of one line split by discriminators).
+        if (fileChanged || row.line !== lastLine || !row.lineHasDiscriminator) record(cur, row.address, row.line, row.column, row.isStmt);
         last = cur;
         lastLine = row.line;
       }
