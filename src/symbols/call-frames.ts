@@ -63,6 +63,8 @@ const DW_EH_PE_omit = 0xff;
 /** The FDEs of .debug_frame and .eh_frame, searchable by pc. */
 export class CallFrameInfo {
   private readonly fdes: Fde[] = [];
+  /** Rows already computed, by pc (unwinding asks for the same few pcs at every step). */
+  private readonly rows = new Map<number, FrameRow | null>();
 
   /** `ehFrameAddress` is the load address of .eh_frame (its pointers are pc-relative). */
   constructor(debugFrame: Uint8Array | undefined, ehFrame: Uint8Array | undefined, ehFrameAddress = 0) {
@@ -85,6 +87,15 @@ export class CallFrameInfo {
 
   /** The CFA and register rules at `pc`, or undefined when no FDE covers it. */
   rowAt(pc: number): FrameRow | undefined {
+    const key = pc >>> 0;
+    const cached = this.rows.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = this.computeRow(key);
+    this.rows.set(key, row ?? null);
+    return row;
+  }
+
+  private computeRow(pc: number): FrameRow | undefined {
     const fde = this.fde(pc);
     if (fde === undefined) return undefined;
     const cie = fde.cie;

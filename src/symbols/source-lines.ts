@@ -150,7 +150,9 @@ export function findLine(unit: UnitLines, pc: number): SourcePosition | undefine
     const i = upperBound(entries, pc);
     const prev = i >= 0 ? entries[i] : undefined;
     const next = i + 1 < entries.length ? entries[i + 1] : undefined;
-    if (prev !== undefined && (best === undefined || prev.address > best.address)) {
+    // An end marker is never the best entry: at an address where one file's range ends and another's
+    // starts, the line is the other file's (gdb picks it the same way).
+    if (prev !== undefined && prev.line !== 0 && (best === undefined || prev.address > best.address)) {
       best = prev;
       bestFile = s;
       if (!best.isStmt) {

@@ -17,6 +17,7 @@ import { DebugInfo, dieName, inheritedAttr, refDie, type DebugSections, type Die
 import { At, Op, Tag } from './dwarf-constants.js';
 import { ElfSymbols } from './elf-symbols.js';
 import { parseExpression, ExpressionError, type Expr } from './expression-parser.js';
+import { scanPrologue, type PrologueAnalysis } from './prologue-analysis.js';
 import { readLineProgramAt, type LineProgram, type LineRow } from './line-table.js';
 import { dieRanges, evaluateLocation, evaluateValue, expressionAt, locationAttr, type ExpressionContext, type Location, type Range } from './locations.js';
 import { buildUnitLines, findLine, type SourcePosition, type UnitLines } from './source-lines.js';
@@ -32,6 +33,14 @@ export interface Machine {
   readMemory(address: number, length: number): Uint8Array | undefined;
   /** Register n: 0-31 are x0-x31, 32 is the pc. */
   readRegister(n: number): number;
+  /**
+   * gdb's inline frame state of the stopped thread: how many of the inlined
+   * calls that start exactly at `pc` are not entered yet (their frames
+   * hidden, the caller shown at the call site). Undefined: gdb's rule at a
+   * stop, every one of them hidden (see UnwindOptions.breakpointFunction).
+   * A debugger that has stepped into such a call says so here.
+   */
+  inlineFramesHidden?(pc: number): number | undefined;
 }
 
 /** The register number of the pc in `Machine.readRegister`. */
@@ -86,7 +95,7 @@ export interface UnwindOptions {
    * shows the caller at the call site, unless the stop is a breakpoint on the
    * inlined function itself: name that function here to see its frame.
    */
-  readonly breakpointFunction?: string;
+  readonly breakpointFunction?: string | readonly string[];
   /** At most this many frames (default 256). */
   readonly limit?: number;
   /** Keep unwinding past main (gdb's `backtrace past-main`; default false). */
@@ -97,6 +106,9 @@ export interface UnwindOptions {
 export class SymbolsError extends Error {
   override readonly name = 'SymbolsError';
 }
+
+/** DW_AT_language of hand-written assembly (gas): gdb's language_asm. */
+const DW_LANG_MIPS_ASSEMBLER = 0x8001;
 
 const SECTION_NAMES = ['debug_info', 'debug_abbrev', 'debug_str', 'debug_line_str', 'debug_str_offsets', 'debug_addr',
   'debug_rnglists', 'debug_loclists', 'debug_ranges', 'debug_loc', 'debug_line', 'debug_frame', 'eh_frame'] as const;
@@ -133,6 +145,11 @@ export class Symbols {
   private readonly functions: FunctionInfo[] = [];
   private readonly globals = new Map<string, Die>();
   private readonly hasSectionAtZero: boolean;
+  /** Per-pc caches of the lookups unwinding and stepping repeat at every stop. */
+  private readonly functionCache = new Map<number, FunctionInfo | null>();
+  private readonly blockCache = new Map<number, Die[]>();
+  private readonly prologueCache = new Map<number, PrologueAnalysis | null>();
+  private readonly lineCache = new Map<number, SourcePosition | null>();
 
   private constructor(readonly elf: ElfFile) {
     const sections: Record<string, Uint8Array> = {};
@@ -199,13 +216,42 @@ export class Symbols {
   /** The function whose code contains `pc`. */
   functionAt(pc: number): FunctionInfo | undefined {
     const p = pc >>> 0;
+    const cached = this.functionCache.get(p);
+    if (cached !== undefined) return cached ?? undefined;
     let best: FunctionInfo | undefined;
     for (const f of this.functions) {
       if (f.ranges.some((r) => p >= r.low && p < r.high)) {
         if (best === undefined || f.entry > best.entry) best = f;
       }
     }
+    this.functionCache.set(p, best ?? null);
     return best;
+  }
+
+  /** The start of the function containing `pc` (gdb's get_frame_func): its entry, or its ELF symbol's address. */
+  functionStart(pc: number): number | undefined {
+    const fn = this.functionAt(pc);
+    if (fn !== undefined) return fn.entry >>> 0;
+    const sym = this.elfSymbols.containing(pc >>> 0);
+    return sym === undefined ? undefined : (pc - sym.offset) >>> 0;
+  }
+
+  /** The [start, end) of the range of the function containing `pc` that holds it (gdb's find_pc_partial_function). */
+  functionBounds(pc: number): { start: number; end: number } | undefined {
+    const p = pc >>> 0;
+    const fn = this.functionAt(p);
+    const r = fn?.ranges.find((x) => p >= x.low && p < x.high);
+    if (r !== undefined) return { start: r.low >>> 0, end: r.high >>> 0 };
+    const sym = this.elfSymbols.containing(p);
+    if (sym === undefined) return undefined;
+    const start = (p - sym.offset) >>> 0;
+    return { start, end: (start + Math.max(sym.symbol.size, sym.offset + 1)) >>> 0 };
+  }
+
+  /** Whether the code at `pc` comes from a unit written in assembly (DW_LANG_Mips_Assembler, as gdb's language_asm). */
+  isAssembly(pc: number): boolean {
+    const unit = this.unitAt(pc);
+    return unit !== undefined && unit.constant(unit.root.attrs.get(At.Language)) === DW_LANG_MIPS_ASSEMBLER;
   }
 
   /** Functions with this name (several for static functions of different units). */
@@ -231,7 +277,11 @@ export class Symbols {
     return built;
   }
 
-  /** The unit whose code contains `pc`. */
+  /**
+   * The unit whose code contains `pc`: its function's, else the one whose
+   * address ranges hold it (as gdb's find_pc_compunit_symtab: padding between
+   * a unit's ranges belongs to no unit, so it has no line).
+   */
   unitAt(pc: number): Unit | undefined {
     const p = pc >>> 0;
     const fn = this.functionAt(p);
@@ -239,17 +289,19 @@ export class Symbols {
     for (const unit of this.info.units) {
       if (dieRanges(unit.root).some((r) => p >= r.low && p < r.high)) return unit;
     }
-    for (const unit of this.info.units) {
-      if (this.linesOf(unit)?.sequences.some((s) => p >= s.low && p < s.high)) return unit;
-    }
     return undefined;
   }
 
   /** The source line of `pc` (gdb's rules: the last row at or below pc; is_stmt rows preferred at an address). */
   lineAt(pc: number): SourcePosition | undefined {
-    const unit = this.unitAt(pc);
+    const p = pc >>> 0;
+    const cached = this.lineCache.get(p);
+    if (cached !== undefined) return cached ?? undefined;
+    const unit = this.unitAt(p);
     const lines = unit === undefined ? undefined : this.linesOf(unit);
-    return lines === undefined ? undefined : findLine(lines, pc >>> 0);
+    const found = lines === undefined ? undefined : findLine(lines, p);
+    this.lineCache.set(p, found ?? null);
+    return found;
   }
 
   /** The raw line-table row in effect at `pc` (last row at or below it in its sequence). */
@@ -389,24 +441,45 @@ export class Symbols {
     return v;
   }
 
-  /** gdb's skip_prologue_using_sal: the end of the function's first "line" of code. */
+  /**
+   * Where `break FUNCTION` stops when it skips the prologue: gdb's
+   * skip_prologue_using_sal, then a pc in the middle of a line moves to the
+   * start of the next one.
+   */
   afterPrologue(f: FunctionInfo): number {
-    const unit = f.die.unit;
-    const lines = this.linesOf(unit);
     const start = f.entry;
     const end = f.ranges.find((r) => r.low === start)?.high ?? start;
-    if (lines === undefined) return start;
+    const lines = this.linesOf(f.die.unit);
+    let pc = this.skipPrologueUsingSal(f, false) ?? start;
+    const sal = lines === undefined ? undefined : findLine(lines, pc);
+    if (sal !== undefined && sal.address !== pc && sal.end !== undefined && sal.end < end) pc = sal.end;
+    return pc;
+  }
+
+  /**
+   * gdb's skip_prologue_using_sal: the end of the function's first "line" of
+   * code, or undefined where gdb returns 0 (no line at the entry, or one line
+   * covering the whole function). Outside assembly units, two line entries
+   * at the entry address mean there is no prologue.
+   */
+  skipPrologueUsingSal(f: FunctionInfo, assembly = this.isAssembly(f.entry)): number | undefined {
+    const lines = this.linesOf(f.die.unit);
+    const start = f.entry;
+    const end = f.ranges.find((r) => r.low === start)?.high ?? start;
+    if (lines === undefined) return undefined;
     let prologue = findLine(lines, start);
-    if (prologue === undefined) return start;
+    if (prologue === undefined) return undefined;
     // Two entries for different lines at the entry address: the body starts right there.
-    for (const s of lines.subfiles) {
-      if (s.path !== prologue.file) continue;
-      let idx = 0;
-      while (idx + 1 < s.entries.length && (s.entries[idx]!.address !== prologue.address || s.entries[idx]!.line === 0)) idx++;
-      if (idx + 1 < s.entries.length && s.entries[idx + 1]!.line !== 0 && s.entries[idx + 1]!.address === start) return start;
+    if (!assembly) {
+      for (const s of lines.subfiles) {
+        if (s.path !== prologue.file) continue;
+        let idx = 0;
+        while (idx + 1 < s.entries.length && (s.entries[idx]!.address !== prologue.address || s.entries[idx]!.line === 0)) idx++;
+        if (idx + 1 < s.entries.length && s.entries[idx + 1]!.line !== 0 && s.entries[idx + 1]!.address === start) return start;
+      }
     }
     // A single line covering the whole function: no prologue to skip from the line table.
-    if (prologue.end === undefined || prologue.end >= end) return start;
+    if (prologue.end === undefined || prologue.end >= end) return undefined;
     while (prologue.end !== undefined && prologue.end < end) {
       const sal = findLine(lines, prologue.end);
       if (sal === undefined || sal.line === 0) break;
@@ -416,11 +489,32 @@ export class Symbols {
       if (this.inlinedAt(prologue.end)) break;
       prologue = sal;
     }
-    let pc = prologue.end !== undefined && prologue.end < end ? prologue.end : prologue.address;
-    // gdb then moves a mid-line pc to the start of the next line.
-    const sal = findLine(lines, pc);
-    if (sal !== undefined && sal.address !== pc && sal.end !== undefined && sal.end < end) pc = sal.end;
-    return pc;
+    return prologue.end !== undefined && prologue.end < end ? prologue.end : prologue.address;
+  }
+
+  /**
+   * Where `step` into the function at `entry` stops (gdb's
+   * handle_step_into_function): after the prologue (gdb's RISC-V
+   * skip_prologue: the line table's end of prologue, else the end of the
+   * instructions a prologue is made of), moved to the start of the next line
+   * if that falls in the middle of one; at the entry itself in units written
+   * in assembly.
+   */
+  stepIntoAddress(entry: number, read: (address: number, length: number) => Uint8Array | undefined): number {
+    const start = entry >>> 0;
+    if (this.isAssembly(start)) return start;
+    const fn = this.functionAt(start);
+    let pc = start;
+    if (fn !== undefined && (fn.entry >>> 0) === start) {
+      const post = this.skipPrologueUsingSal(fn);
+      pc = post !== undefined ? Math.max(start, post) : scanPrologue(start, start + 100, read).end;
+    } else if (fn === undefined) {
+      pc = scanPrologue(start, start + 100, read).end;
+    }
+    const bounds = this.functionBounds(start);
+    const sal = this.lineAt(pc);
+    if (sal !== undefined && sal.end !== undefined && sal.address !== pc && bounds !== undefined && sal.end < bounds.end) pc = sal.end;
+    return pc >>> 0;
   }
 
   private inlinedAt(pc: number): boolean {
@@ -461,49 +555,56 @@ export class Symbols {
 
   /** The subprogram and the nested lexical blocks and inlined calls containing `pc`, outermost first. */
   blockChain(pc: number): Die[] {
-    const fn = this.functionAt(pc);
-    if (fn === undefined) return [];
-    const chain: Die[] = [fn.die];
-    let cur = fn.die;
-    for (;;) {
-      const next = findChildBlock(cur, pc >>> 0);
+    const p = pc >>> 0;
+    const cached = this.blockCache.get(p);
+    if (cached !== undefined) return cached;
+    const fn = this.functionAt(p);
+    const chain: Die[] = fn === undefined ? [] : [fn.die];
+    for (let cur = fn?.die; cur !== undefined;) {
+      const next = findChildBlock(cur, p);
       if (next === undefined) break;
       chain.push(next);
       cur = next;
     }
+    this.blockCache.set(p, chain);
     return chain;
+  }
+
+  /**
+   * The inlined calls whose code starts at `pc`, innermost first, up to the
+   * first one that does not (gdb's skip_inline_frames: those frames are
+   * hidden when a thread stops there, unless a breakpoint on the function
+   * stopped it, until a `step` enters them).
+   */
+  inlinedCallsStartingAt(pc: number): Die[] {
+    const p = pc >>> 0;
+    const out: Die[] = [];
+    const chain = this.blockChain(p);
+    for (let i = chain.length - 1; i > 0; i--) {
+      const d = chain[i]!;
+      if (d.tag !== Tag.InlinedSubroutine) continue;
+      const ranges = dieRanges(d);
+      if (entryPc(d, ranges) !== p && !ranges.some((r) => r.low === p)) break;
+      out.push(d);
+    }
+    return out;
+  }
+
+  /** The entry address of an inlined call (or a function's). */
+  entryOf(d: Die): number {
+    return entryPc(d, dieRanges(d)) >>> 0;
+  }
+
+  /** The call site (file, line) of an inlined call, as gdb shows it for the frame of its caller. */
+  callSiteOf(d: Die): { file: string | undefined; line: number | undefined } {
+    return this.callSite(d);
   }
 
   // ---- Unwinding ---------------------------------------------------------------------
 
   /** The backtrace of a stopped guest, innermost frame first, with inlined calls as frames. */
   unwind(machine: Machine, options: UnwindOptions = {}): Frame[] {
-    const limit = options.limit ?? 256;
-    const physical: PhysicalFrame[] = [];
-    let regs: RegisterFile = Array.from({ length: 32 }, (_, i) => (i === 0 ? 0 : machine.readRegister(i) >>> 0));
-    let pc = machine.readRegister(PC_REGISTER) >>> 0;
-    const read = (a: number, n: number): Uint8Array | undefined => machine.readMemory(a >>> 0, n);
-    for (let i = 0; i < limit; i++) {
-      const lookupPc = i === 0 ? pc : (pc - 1) >>> 0;
-      const fn = this.functionAt(lookupPc);
-      const row = this.cfi.rowAt(lookupPc);
-      const step = row === undefined ? undefined : unwindWithCfi(row, regs, read);
-      physical.push({ pc, lookupPc, regs, cfa: step?.cfa, fn });
-      const name = fn?.name ?? this.symbolAt(lookupPc)?.name;
-      if (name === 'main' && !options.pastMain) break;
-      let next: { regs: RegisterFile; pc: number | undefined } | undefined;
-      if (step !== undefined) {
-        next = { regs: step.caller, pc: step.returnAddress };
-      } else {
-        next = frameFallback(regs, read);
-      }
-      if (next === undefined || next.pc === undefined || next.pc === 0) break;
-      const prevSp = regs[2] ?? 0;
-      if (i > 0 && (next.regs[2] ?? 0) < prevSp) break;
-      if (next.pc === pc && next.regs[2] === regs[2]) break;
-      regs = next.regs;
-      pc = next.pc >>> 0;
-    }
+    const physical = this.unwindPhysical(machine, options.limit ?? 256, options.pastMain === true);
     this.insertTailCalls(physical);
     const frames: Frame[] = [];
     physical.forEach((p, index) => {
@@ -512,12 +613,17 @@ export class Symbols {
       let inlines = chain.filter((d) => d.tag === Tag.InlinedSubroutine).reverse();
       let skippedCallLine: { file: string | undefined; line: number | undefined } | undefined;
       if (index === 0) {
-        while (inlines.length > 0) {
-          const d = inlines[0]!;
-          const ranges = dieRanges(d);
-          const atEntry = entryPc(d, ranges) === p.pc || ranges.some((r) => r.low === p.pc);
-          if (!atEntry || dieName(d) === options.breakpointFunction) break;
-          skippedCallLine = this.callSite(d);
+        const starting = this.inlinedCallsStartingAt(p.pc);
+        const stated = machine.inlineFramesHidden?.(p.pc);
+        let hidden = 0;
+        if (stated !== undefined) hidden = Math.min(stated, starting.length);
+        else {
+          const named = options.breakpointFunction;
+          const stoppedFor = (d: Die): boolean => { const n = dieName(d); return n !== undefined && (typeof named === 'string' ? n === named : named?.includes(n) === true); };
+          while (hidden < starting.length && !stoppedFor(starting[hidden]!)) hidden++;
+        }
+        for (let k = 0; k < hidden && inlines[0] === starting[k]; k++) {
+          skippedCallLine = this.callSite(inlines[0]);
           inlines = inlines.slice(1);
         }
       }
@@ -559,6 +665,112 @@ export class Symbols {
       }
     });
     return frames;
+  }
+
+  /**
+   * The physical frames (no inlined or tail-call frames), innermost first:
+   * each one's pc, the CFA that identifies its activation (undefined where it
+   * cannot be unwound), and its function's start. Cheaper than unwind() for
+   * steppers, which compare activations at every line boundary.
+   */
+  /**
+   * The CFA of the innermost frame (the identity of its activation), without
+   * recovering any caller register: what a stepper compares after each
+   * instruction.
+   */
+  frameCfa(machine: Machine): number | undefined {
+    const pc = machine.readRegister(PC_REGISTER) >>> 0;
+    const row = this.cfi.rowAt(pc);
+    const reg = (n: number): number | undefined => (n === 0 ? 0 : machine.readRegister(n) >>> 0);
+    if (row !== undefined) {
+      if (row.cfa.kind === 'register') {
+        const base = reg(row.cfa.register);
+        return base === undefined ? undefined : (base + row.cfa.offset) >>> 0;
+      }
+      const regs: RegisterFile = Array.from({ length: 32 }, (_, i) => reg(i));
+      return unwindWithCfi(row, regs, (a, n) => machine.readMemory(a >>> 0, n))?.cfa;
+    }
+    const a = this.prologueAt(pc, pc, (address, n) => machine.readMemory(address >>> 0, n));
+    if (a === undefined) return undefined;
+    const base = reg(a.baseRegister);
+    return base === undefined ? undefined : (base + a.baseOffset) >>> 0;
+  }
+
+  physicalFrames(machine: Machine, limit = 2): { pc: number; cfa: number | undefined; start: number | undefined }[] {
+    return this.unwindPhysical(machine, limit, false).map((p) => ({ pc: p.pc, cfa: p.cfa, start: this.functionStart(p.lookupPc) }));
+  }
+
+  private unwindPhysical(machine: Machine, limit: number, pastMain: boolean): PhysicalFrame[] {
+    const physical: PhysicalFrame[] = [];
+    let regs: RegisterFile = Array.from({ length: 32 }, (_, i) => (i === 0 ? 0 : machine.readRegister(i) >>> 0));
+    let pc = machine.readRegister(PC_REGISTER) >>> 0;
+    const read = (a: number, n: number): Uint8Array | undefined => machine.readMemory(a >>> 0, n);
+    for (let i = 0; i < limit; i++) {
+      const lookupPc = i === 0 ? pc : (pc - 1) >>> 0;
+      const fn = this.functionAt(lookupPc);
+      const row = this.cfi.rowAt(lookupPc);
+      // Without call frame information, gdb's prologue analysis; without a function either, the frame pointer.
+      const step = row !== undefined ? unwindWithCfi(row, regs, read) : this.unwindWithPrologue(pc, lookupPc, regs, read);
+      physical.push({ pc, lookupPc, regs, cfa: step?.cfa, fn });
+      const name = fn?.name ?? this.symbolAt(lookupPc)?.name;
+      if (name === 'main' && !pastMain) break;
+      let next: { regs: RegisterFile; pc: number | undefined } | undefined;
+      if (step !== undefined) {
+        next = { regs: step.caller, pc: step.returnAddress };
+      } else {
+        next = frameFallback(regs, read);
+      }
+      if (next === undefined || next.pc === undefined || next.pc === 0) break;
+      const prevSp = regs[2] ?? 0;
+      if (i > 0 && (next.regs[2] ?? 0) < prevSp) break;
+      if (next.pc === pc && next.regs[2] === regs[2]) break;
+      regs = next.regs;
+      pc = next.pc >>> 0;
+    }
+    return physical;
+  }
+
+  /**
+   * One unwind step for a frame without call frame information, from gdb's
+   * prologue analysis of its function (prologue-analysis.ts): the frame
+   * base is the caller's sp, stored registers come from the stack, the pc
+   * from the link register (as gdb, the caller's ra is then unknown).
+   */
+  private unwindWithPrologue(pc: number, lookupPc: number, regs: RegisterFile, read: (a: number, n: number) => Uint8Array | undefined):
+  { cfa: number; caller: RegisterFile; returnAddress: number | undefined } | undefined {
+    const a = this.prologueAt(pc, lookupPc, read);
+    if (a === undefined) return undefined;
+    const base = regs[a.baseRegister];
+    if (base === undefined) return undefined;
+    const cfa = (base + a.baseOffset) >>> 0;
+    const word = (address: number): number | undefined => {
+      const b = read(address >>> 0, 4);
+      return b === undefined || b.length < 4 ? undefined : (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+    };
+    const caller: RegisterFile = regs.slice(0, 32);
+    for (const [reg, offset] of a.saved) caller[reg] = word(cfa + offset);
+    const returnAddress = caller[a.linkRegister];
+    if (!a.saved.has(a.linkRegister)) caller[a.linkRegister] = undefined;
+    caller[0] = 0;
+    caller[2] = cfa;
+    return { cfa, caller, returnAddress };
+  }
+
+  /** The prologue analysis for a frame at `pc` (cached: code does not change under the debugger). */
+  private prologueAt(pc: number, lookupPc: number, read: (a: number, n: number) => Uint8Array | undefined): PrologueAnalysis | undefined {
+    const key = pc >>> 0;
+    const cached = this.prologueCache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const start = this.functionStart(lookupPc);
+    let result: PrologueAnalysis | undefined;
+    if (start !== undefined) {
+      // gdb scans to the pc, but not past the end of the prologue the line table gives (else 100 bytes).
+      const fn = this.functionAt(lookupPc);
+      const prologueEnd = (fn === undefined ? undefined : this.skipPrologueUsingSal(fn)) ?? start + 100;
+      result = scanPrologue(start, Math.min(key, prologueEnd), read);
+    }
+    this.prologueCache.set(key, result ?? null);
+    return result;
   }
 
   /**
