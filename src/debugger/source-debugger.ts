@@ -5,36 +5,94 @@
  * through side-effect-free peeks. Shared by `retrovisor debug` and the DAP
  * server, which only translate to and from it.
  *
- * Stepping rules (as gdb's):
- *  - step: run until the pc reaches the start of a statement on another line,
- *    or the same line in another frame; functions without line information
- *    are run through.
- *  - next: the same, ignoring frames deeper than the starting one (calls are
- *    stepped over).
- *  - finish: run until the current function returns to its caller.
- *  - reverse step: back to the last entry into a line (the start of the
- *    current line when in its middle), in any frame.
- *  - reverse next: the same in the starting frame or shallower: calls are
- *    stepped back over, never entered.
- *  - reverse finish: back to the instruction that called the current function.
+ * Forward stepping is gdb 13's (line-stepper.ts has the rules). Like gdb it
+ * keeps an inline-frame state: at a stop the frames of inlined calls that
+ * start at the pc are hidden (the caller shows the call site), unless a
+ * breakpoint on that function stopped there, and `step` there enters one of
+ * them without running anything.
+ *  - step / next: run by those rules; a breakpoint, watchpoint or catchpoint
+ *    hit on the way stops them (and is the stop).
+ *  - finish: run to the return address in the caller's frame (past
+ *    tail-call frames); out of an inlined call, to the first statement after
+ *    it. Refused in the outermost frame (main), as gdb refuses it.
+ *
+ * Reverse stepping goes back to where the forward command would have
+ * stopped: the last stop before now of the same command run forwards from
+ * an earlier line start in the frame (line starts in one frame are points
+ * where gdb's stepping state does not depend on the past), so that reverse
+ * next visits the lines next visited, in reverse; stepping back over a
+ * function's entry goes on in its caller (gdb: "stop at beginning of line
+ * range, unless it's the function entry point, in which case keep going back
+ * to the call point").
+ *  - reverse step: into calls made on the way (their last line);
+ *  - reverse next: calls are stepped back over, never entered;
+ *  - reverse finish: back to the instruction that called the current
+ *    function (for an inlined call, to the start of the caller's line).
+ * Going back, a breakpoint, watchpoint or catchpoint crossed stops the step
+ * there (a watched access before the instruction that made it).
  */
-import type { Hart } from '../hart/hart.js';
+import { dieName, type Die } from '../symbols/debug-info.js';
+import { Tag } from '../symbols/dwarf-constants.js';
 import type { SourcePosition } from '../symbols/source-lines.js';
 import type { Frame, Machine, Symbols } from '../symbols/symbols.js';
 import type { Control, Stop, Timeline } from '../timeline/timeline.js';
+import { frameState, LineStepper, sameFrame, type FrameId, type Here } from './line-stepper.js';
 
 export type StepKind = 'in' | 'over' | 'out';
 
+/** Where a source-level command stopped. */
+export interface SourceStop extends Stop {
+  /** gdb refuses the command here (the message is gdb's); nothing moved. Front ends report it as an error. */
+  readonly refused?: string;
+}
+
+/** gdb's inline-frame state of the stopped thread: valid while the timeline has not moved. */
+interface InlineState {
+  readonly generation: number;
+  readonly pc: number;
+  /** Inlined calls starting at the pc that are hidden; undefined: all of them (gdb's rule at a stop). */
+  readonly hidden: number | undefined;
+}
+
+/** A place the forward command stops at: its icount and the inline state it leaves (undefined: gdb's default). */
+interface StopPoint {
+  readonly icount: number;
+  readonly hidden: number | undefined;
+  /** No earlier stop: the start of the recording. */
+  readonly start?: boolean;
+}
+
+/** The frame a reverse step looks for earlier stops in. */
+interface Context {
+  readonly frame: FrameId;
+  /** The inlined call of an inline frame. */
+  readonly scope: Die | undefined;
+  /** The start of the function of its physical frame. */
+  readonly function: number | undefined;
+}
+
 export class SourceDebugger {
-  /** The guest as the symbols layer reads it: peeks only. */
+  /** The guest as the symbols layer reads it: peeks only, with the inline-frame state. */
   readonly machine: Machine;
+  /** The same guest without the inline-frame state: frames as gdb computes them at any stop. */
+  private readonly raw: Machine;
   /** Statement-start addresses (is_stmt rows), for cheap per-step tests. */
   private readonly statements = new Set<number>();
+  private inline: InlineState | undefined;
+  /**
+   * The functions the user's breakpoints at an address were set on (`break
+   * FUNCTION`), or undefined when one of them names no function (a line or
+   * an address). At a breakpoint, gdb hides the inlined calls that start
+   * there only out to the function the breakpoint names; a line or address
+   * breakpoint names the innermost one, so none is hidden. Front ends that
+   * know their breakpoints' specs set this.
+   */
+  breakpointFunctions: ((pc: number) => readonly string[] | undefined) | undefined;
 
   constructor(readonly timeline: Timeline, readonly symbols: Symbols) {
     const hart = timeline.vm.board.hart;
     const bus = timeline.vm.board.bus;
-    this.machine = {
+    this.raw = {
       readMemory: (address, length) => {
         const out = new Uint8Array(length);
         for (let done = 0; done < length;) {
@@ -50,7 +108,58 @@ export class SourceDebugger {
       },
       readRegister: (n) => (n === 32 ? hart.pc >>> 0 : hart.x[n]! >>> 0),
     };
+    this.machine = {
+      readMemory: this.raw.readMemory,
+      readRegister: this.raw.readRegister,
+      inlineFramesHidden: (pc) => this.hiddenAt(pc),
+    };
     for (const a of symbols.statementAddresses()) this.statements.add(a);
+  }
+
+  private get hart() {
+    return this.timeline.vm.board.hart;
+  }
+
+  /**
+   * The inline state at the current position: the one a stepping command
+   * left here, else at a user breakpoint gdb's rule for a stop there
+   * (undefined: every inlined call starting here hidden).
+   */
+  private hiddenAt(pc: number): number | undefined {
+    const p = pc >>> 0;
+    const s = this.inline;
+    if (s !== undefined && s.generation === this.timeline.generation && s.pc === p) return s.hidden;
+    // A new stop: gdb decides its inline frames once (skip_inline_frames), from the breakpoints there then.
+    let hidden: number | undefined;
+    if (this.timeline.breakpoints.has(p)) {
+      const names = this.breakpointFunctions !== undefined ? this.breakpointFunctions(p) : this.functionBreakpointAt(p);
+      const starting = this.symbols.inlinedCallsStartingAt(p);
+      hidden = 0;
+      while (names !== undefined && hidden < starting.length && !names.includes(dieName(starting[hidden]!) ?? '')) hidden++;
+    }
+    this.inline = { generation: this.timeline.generation, pc: p, hidden };
+    return hidden;
+  }
+
+  /**
+   * Without the front end's word, which function a breakpoint at `pc` was
+   * set on: the outermost one whose `break FUNCTION` address this is (the
+   * function's own, then the entries of inlined calls starting here), or
+   * undefined for none (a line or an address).
+   */
+  private functionBreakpointAt(pc: number): string[] | undefined {
+    const fn = this.symbols.functionAt(pc);
+    if (fn !== undefined && (this.symbols.breakpointAddress(fn) >>> 0) === pc) return [fn.name];
+    const starting = this.symbols.inlinedCallsStartingAt(pc);
+    for (let i = starting.length - 1; i >= 0; i--) {
+      const name = dieName(starting[i]!);
+      if (name !== undefined && this.symbols.entryOf(starting[i]!) === pc) return [name];
+    }
+    return undefined;
+  }
+
+  private setInline(hidden: number | undefined): void {
+    this.inline = { generation: this.timeline.generation, pc: this.hart.pc >>> 0, hidden };
   }
 
   /** The frames at the current position, innermost first. */
@@ -60,87 +169,331 @@ export class SourceDebugger {
 
   /** The source position of the current pc. */
   position(): SourcePosition | undefined {
-    return this.symbols.lineAt(this.timeline.vm.board.hart.pc >>> 0);
+    return this.symbols.lineAt(this.hart.pc >>> 0);
   }
 
-  /** The CFA of the innermost physical frame at the current state (the identity of its activation). */
-  private topCfa(): number | undefined {
-    for (const f of this.symbols.unwind(this.machine, { limit: 2 })) if (!f.inline) return f.cfa;
+  /** The frames the stepping rules see now, with the thread's inline state. */
+  private here(): Here {
+    return frameState(this.symbols, this.raw, this.hiddenAt(this.hart.pc >>> 0));
+  }
+
+  /** Why gdb would refuse this stepping command here (with gdb's message), or undefined. */
+  refusal(kind: StepKind, reverse = false): string | undefined {
+    const pc = this.hart.pc >>> 0;
+    if (kind === 'out') {
+      const frames = this.frames();
+      if (frames.length < 2) return '"finish" not meaningful in the outermost frame.';
+      if (reverse && this.symbols.functionBounds(pc) === undefined) return 'Cannot find bounds of current function';
+      if (!reverse && !frames[0]!.inline && frames.slice(1).every((f) => f.tailCall)) return 'Cannot find the caller frame.';
+      return undefined;
+    }
+    if (this.symbols.lineAt(pc) === undefined && this.symbols.functionBounds(pc) === undefined) return 'Cannot find bounds of current function';
     return undefined;
   }
 
-  private sameLine(a: SourcePosition | undefined, b: SourcePosition | undefined): boolean {
-    return a !== undefined && b !== undefined && a.file === b.file && a.line === b.line;
+  /** A refused command's stop: where the guest already is. */
+  private refused(message: string): SourceStop {
+    return { kind: 'step', icount: this.timeline.icount, pc: this.hart.pc >>> 0, detail: message, refused: message };
   }
 
-  /** Whether `pc` starts a statement of a line with debug information. */
-  private statementStart(pc: number): SourcePosition | undefined {
-    if (!this.statements.has(pc >>> 0)) return undefined;
-    return this.symbols.lineAt(pc >>> 0);
-  }
-
-  /** Steps by source lines forwards. */
-  async step(kind: StepKind, control: Control = {}): Promise<Stop> {
+  /** Steps by source lines forwards (step, next, finish). */
+  async step(kind: StepKind, control: Control = {}): Promise<SourceStop> {
+    const refusal = this.refusal(kind);
+    if (refusal !== undefined) return this.refused(refusal);
+    if (kind === 'out') return this.finish(control);
     const t = this.timeline;
-    const start = this.position();
-    const startCfa = this.topCfa();
-    if (kind === 'out') {
-      const caller = this.frames().find((f, i) => i > 0 && !f.inline);
-      if (caller === undefined || caller.cfa === undefined) return t.stepForward(1, control);
-      const returnPc = caller.pc >>> 0;
-      const callerCfa = caller.cfa;
-      return t.searchForward((h) => (h.pc >>> 0) === returnPc && this.topCfa() === callerCfa, control);
+    const here = this.here();
+    if (kind === 'in' && here.hidden.length > 0) {
+      // gdb's step_into_inline_frame: the step enters the inlined call without running anything.
+      this.setInline(here.hidden.length - 1);
+      return { kind: 'step', icount: t.icount, pc: here.pc, detail: 'entered an inlined call' };
     }
-    if (start === undefined) {
-      // No line information here: run until code that has some.
-      return t.searchForward((h) => this.statementStart(h.pc) !== undefined, control);
-    }
-    const stop = await t.searchForward((h) => {
-      const pos = this.statementStart(h.pc);
-      if (pos === undefined) return false;
-      const cfa = this.topCfa();
-      if (kind === 'over' && cfa !== undefined && startCfa !== undefined && cfa < startCfa) return false; // deeper: a call
-      return !this.sameLine(pos, start) || cfa !== startCfa;
-    }, control);
-    return stop.kind === 'step' ? this.skipPrologue(stop, control) : stop;
+    const stepper = LineStepper.start(this.symbols, this.raw, this.hart, kind, here);
+    if (stepper === undefined) return this.refused('Cannot find bounds of current function');
+    this.inline = undefined;
+    const stop = await t.searchForward(() => stepper.check(), control, { armed: true });
+    if (stop.kind === 'step') this.setInline(stepper.stopHidden);
+    return stop;
   }
 
-  /** Stepping into a function stops after its prologue, where its arguments are in place (as gdb does). */
-  private async skipPrologue(stop: Stop, control: Control): Promise<Stop> {
-    const pc = this.timeline.vm.board.hart.pc >>> 0;
-    const fn = this.symbols.functionAt(pc);
-    if (fn === undefined || (fn.entry >>> 0) !== pc) return stop;
-    const body = this.symbols.afterPrologue(fn) >>> 0;
-    if (body === pc) return stop;
-    const cfa = this.topCfa();
-    return this.timeline.searchForward((h) => (h.pc >>> 0) === body || this.topCfa() !== cfa && this.statementStart(h.pc) !== undefined, control);
-  }
-
-  /** Steps by source lines backwards. */
-  async reverseStep(kind: StepKind, control: Control = {}): Promise<Stop> {
+  /** gdb's finish: out of the current function (or inlined call) to its caller. */
+  private async finish(control: Control): Promise<Stop> {
     const t = this.timeline;
-    const startCfa = this.topCfa();
-    if (kind === 'out') {
-      const fn = this.symbols.functionAt(t.vm.board.hart.pc >>> 0);
-      if (fn === undefined || startCfa === undefined) return t.stepBack(1, control);
-      const entry = fn.entry >>> 0;
-      if ((t.vm.board.hart.pc >>> 0) === entry) return t.stepBack(1, control);
-      const stop = await t.searchBackward((h) => (h.pc >>> 0) === entry && this.topCfa() === startCfa, control);
-      // From the function's first instruction, one step back is the call.
-      return stop.kind === 'step' ? t.stepBack(1, control) : stop;
+    const frames = this.frames();
+    const f0 = frames[0]!;
+    this.inline = undefined;
+    if (f0.inline) {
+      const caller = frames[1]!;
+      const stack = this.frameIdOf(frames.find((f) => f.physical === caller.physical && !f.inline)!);
+      const stepper = LineStepper.finishInline(this.symbols, this.raw, this.hart, this.frameIdOf(caller), stack);
+      const stop = await t.searchForward(() => stepper.check(), control, { armed: true });
+      if (stop.kind === 'step') this.setInline(stepper.stopHidden);
+      return stop;
     }
-    const lineEntry = (h: Hart, prevPc: number): SourcePosition | undefined => {
-      const pos = this.statementStart(h.pc);
-      if (pos === undefined) return undefined;
-      const before = this.symbols.lineAt(prevPc >>> 0);
-      const entered = !this.sameLine(pos, before) || this.symbols.functionAt(prevPc >>> 0) !== this.symbols.functionAt(h.pc >>> 0);
-      return entered ? pos : undefined;
+    // The caller, past the frames gdb infers from tail calls (they ran already).
+    const caller = frames.slice(1).find((f) => !f.tailCall)!;
+    const returnPc = caller.pc >>> 0;
+    const stack: FrameId = { cfa: caller.cfa, code: this.symbols.functionStart(caller.lookupPc), depth: 0 };
+    return t.searchForward((h) => (h.pc >>> 0) === returnPc && sameFrame(this.stackNow(), stack), control, { armed: true });
+  }
+
+  /** The frame id of a frame of a backtrace. */
+  private frameIdOf(f: Frame): FrameId {
+    if (!f.inline) return { cfa: f.cfa, code: this.symbols.functionStart(f.lookupPc), depth: 0 };
+    const depth = this.frames().filter((g) => g.physical === f.physical && g.inline && g.level >= f.level).length;
+    return { cfa: f.cfa, code: f.scope === undefined ? undefined : this.symbols.entryOf(f.scope), depth };
+  }
+
+  /** The innermost physical frame's id now. */
+  private stackNow(): FrameId {
+    return { cfa: this.symbols.frameCfa(this.raw), code: this.symbols.functionStart(this.hart.pc >>> 0), depth: 0 };
+  }
+
+  // ------------------------------------------------------------ reverse
+
+  /** Steps by source lines backwards (reverse step, next, finish). */
+  async reverseStep(kind: StepKind, control: Control = {}): Promise<SourceStop> {
+    const refusal = this.refusal(kind, true);
+    if (refusal !== undefined) return this.refused(refusal);
+    const t = this.timeline;
+    const origin = t.icount;
+    let target: StopPoint | undefined;
+    if (kind === 'out') {
+      target = await this.callOfCurrentFrame(control);
+    } else {
+      const here = this.here();
+      target = await this.previousStop(kind, contextOf(here), origin, control);
+    }
+    this.inline = undefined;
+    if (target === undefined) {
+      // Cancelled: back where the command started.
+      if (t.icount !== origin) await t.seek(origin);
+      return { kind: 'cancelled', icount: origin, pc: this.hart.pc >>> 0, detail: 'cancelled' };
+    }
+    // A breakpoint, watchpoint or catchpoint crossed on the way back stops the step there: the last
+    // one crossed in the frames it steps through (calls it steps back over are stepped over whole).
+    const hits = await t.hitsBetween(target.icount, origin, control);
+    if (hits === undefined) {
+      await t.seek(origin);
+      return { kind: 'cancelled', icount: origin, pc: this.hart.pc >>> 0, detail: 'cancelled' };
+    }
+    if (hits.length > 0) {
+      const floor = await this.deeperCfa(target.icount, origin);
+      for (let i = hits.length - 1; i >= 0; i--) {
+        const h = hits[i]!;
+        await t.seek(h.icount);
+        const cfa = this.symbols.frameCfa(this.raw);
+        if (cfa !== undefined && floor !== undefined && cfa < floor) continue;
+        return { ...h, pc: this.hart.pc >>> 0 };
+      }
+    }
+    await t.seek(target.icount);
+    this.setInline(target.hidden);
+    return target.start === true
+      ? { kind: 'start', icount: 0, pc: this.hart.pc >>> 0, detail: 'the start of the recording' }
+      : { kind: 'step', icount: t.icount, pc: this.hart.pc >>> 0, detail: `at icount ${t.icount}` };
+  }
+
+  /** The CFA of the deeper of the frames at two icounts (frames deeper than both were stepped over). */
+  private async deeperCfa(a: number, b: number): Promise<number | undefined> {
+    await this.timeline.seek(a);
+    const x = this.symbols.frameCfa(this.raw);
+    await this.timeline.seek(b);
+    const y = this.symbols.frameCfa(this.raw);
+    return x === undefined ? y : y === undefined ? x : Math.min(x, y);
+  }
+
+  /**
+   * Where reverse finish goes: the instruction that called the current
+   * function (one step before its entry in this activation); out of an
+   * inlined call, the start of the caller's line before it.
+   */
+  private async callOfCurrentFrame(control: Control): Promise<StopPoint | undefined> {
+    const t = this.timeline;
+    const here = this.here();
+    const frame = here.frames[0]!;
+    if (frame.depth > 0) return this.previousStop('over', contextOf(here), t.icount, control, true);
+    const entry = frame.code;
+    if (entry === undefined || frame.cfa === undefined) return { icount: Math.max(0, t.icount - 1), hidden: undefined };
+    if (here.pc === entry) return { icount: Math.max(0, t.icount - 1), hidden: undefined };
+    const found = await t.searchBackward((h) => (h.pc >>> 0) === entry && this.symbols.frameCfa(this.raw) === frame.cfa, control);
+    if (found.kind === 'cancelled') return undefined;
+    if (found.kind !== 'step') return { icount: 0, hidden: undefined, start: true };
+    return { icount: Math.max(0, found.icount - 1), hidden: undefined };
+  }
+
+  /**
+   * The last place before `origin` where the forward command `kind` stops,
+   * for a step from `context`'s frame: the last stop of that command run
+   * forwards from the latest line start before it in the frame (or, for
+   * step, in a frame it calls); when that line start is the only candidate,
+   * whether the command stops there is found the same way from the line
+   * start before it. Past the frame's entry, the same in its caller. With
+   * `fromCaller`, the search starts in the caller of the (inlined) frame.
+   * Undefined when cancelled.
+   */
+  private async previousStop(kind: 'in' | 'over', context: Context, origin: number, control: Control, fromCaller = false): Promise<StopPoint | undefined> {
+    let ctx = context;
+    let before = origin;
+    if (!fromCaller && ctx.frame.depth === 0 && (this.hart.pc >>> 0) === ctx.frame.code) {
+      // At the function's entry already: its caller's line.
+      ({ ctx, before } = await this.callerContext(ctx, origin));
+    } else if (fromCaller) {
+      const b = await this.anchorOrBoundary(kind, ctx, before, control, true);
+      if (b === 'cancelled') return undefined;
+      if (b === undefined) return { icount: 0, hidden: undefined, start: true };
+      ({ ctx, before } = await this.callerContext(ctx, b.icount));
+    }
+    let segmentEnd = before;
+    let pending: number | undefined;
+    for (;;) {
+      const found = await this.anchorOrBoundary(kind, ctx, before, control);
+      if (found === 'cancelled') return undefined;
+      if (found === undefined) return pending !== undefined ? { icount: pending, hidden: undefined } : { icount: 0, hidden: undefined, start: true };
+      if (found.anchor) {
+        const stops = await this.forwardStops(kind, found.icount, segmentEnd, control);
+        if (stops === undefined) return undefined;
+        if (stops.length > 0) return stops[stops.length - 1];
+        // No stop after this line start: the candidate is the line start itself.
+        pending = found.icount;
+        segmentEnd = found.icount + 1;
+        before = found.icount;
+        continue;
+      }
+      // The frame's entry is behind. Reverse next stays in the function down to its entry (where a
+      // breakpoint on it stops in optimized code), the forward command being run from there; reverse
+      // step goes on to the caller's line as gdb does, unless the function has no prologue (a step
+      // into it stops at its entry) or it got to a line start after the prologue.
+      if (ctx.frame.depth === 0) {
+        if (kind === 'over' || (ctx.frame.code !== undefined && this.isEndOfPrologue(ctx.frame.code))) {
+          const stops = await this.forwardStops(kind, found.icount, segmentEnd, control);
+          if (stops === undefined) return undefined;
+          return stops.length > 0 ? stops[stops.length - 1]! : { icount: found.icount, hidden: undefined };
+        }
+        if (pending !== undefined) return { icount: pending, hidden: undefined };
+      } else if (pending !== undefined) {
+        return { icount: pending, hidden: undefined };
+      }
+      ({ ctx, before } = await this.callerContext(ctx, found.icount));
+      segmentEnd = before;
+      pending = undefined;
+    }
+  }
+
+  /**
+   * The caller's frame at a frame's boundary: at the call instruction before
+   * a function's entry, at the caller's last instruction before an inlined
+   * call. Returns it with the icount its earlier stops must come before.
+   */
+  private async callerContext(ctx: Context, boundary: number): Promise<{ ctx: Context; before: number }> {
+    const at = ctx.frame.depth > 0 ? boundary : Math.max(0, boundary - 1);
+    await this.timeline.seek(at);
+    return { ctx: contextOf(frameState(this.symbols, this.raw)), before: at + 1 };
+  }
+
+  /**
+   * The latest point before `before` that is a line start in the context's
+   * frame (for step, or in a frame below it), or the boundary of the frame:
+   * its function's entry in this activation, or for an inlined call the
+   * caller's code before it. Line starts where an inlined call starts, and
+   * those in a function's prologue, are not used (gdb never stops there by
+   * these rules); a function's end of prologue is one.
+   */
+  private async anchorOrBoundary(kind: 'in' | 'over', ctx: Context, before: number, control: Control, boundaryOnly = false):
+  Promise<{ icount: number; anchor: boolean } | undefined | 'cancelled'> {
+    const symbols = this.symbols;
+    const frame = ctx.frame;
+    const cfa = frame.cfa;
+    if (cfa === undefined) return undefined;
+    const inline = frame.depth > 0;
+    let anchor = false;
+    const isBoundary = (pc: number, here: number | undefined): boolean => {
+      if (here === undefined) return false;
+      if (!inline) return pc === frame.code && here === cfa;
+      return here > cfa || (here === cfa && !symbols.blockChain(pc).includes(ctx.scope!));
     };
-    return t.searchBackward((h, prevPc) => {
-      if (lineEntry(h, prevPc) === undefined) return false;
-      if (kind === 'in') return true;
-      const cfa = this.topCfa();
-      return cfa === undefined || startCfa === undefined || cfa >= startCfa;
-    }, control);
+    const isAnchor = (pc: number, here: number): boolean => {
+      if (symbols.inlinedCallsStartingAt(pc).length > 0 || this.inPrologue(pc)) return false;
+      if (here < cfa) return kind === 'in';
+      if (here !== cfa || symbols.functionStart(pc) !== ctx.function) return false;
+      // The frame itself, or for step an inlined call in it.
+      const chain = symbols.blockChain(pc);
+      let innermost: Die | undefined;
+      for (let i = chain.length - 1; i > 0 && innermost === undefined; i--) if (chain[i]!.tag === Tag.InlinedSubroutine) innermost = chain[i];
+      if (innermost === ctx.scope) return true;
+      return kind === 'in' && (ctx.scope === undefined || chain.includes(ctx.scope));
+    };
+    const stop = await this.timeline.searchBackward((h) => {
+      const pc = h.pc >>> 0;
+      // Cheap tests first: most instructions are neither a line start nor a function entry.
+      // (A step into a function stops at its end of prologue; next is anchored at the entry instead.)
+      const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)));
+      if (!inline && pc !== frame.code && !candidate) return false;
+      const here = symbols.frameCfa(this.raw);
+      if (isBoundary(pc, here)) { anchor = false; return true; }
+      if (!candidate || here === undefined || !isAnchor(pc, here)) return false;
+      anchor = true;
+      return true;
+    }, control, { before });
+    if (stop.kind === 'cancelled') return 'cancelled';
+    if (stop.kind !== 'step') return undefined;
+    return { icount: stop.icount, anchor };
   }
+
+  private readonly prologueEnds = new Map<number, number>();
+
+  /** Where a step into the function containing `pc` stops (cached per function). */
+  private endOfPrologue(pc: number): number | undefined {
+    const start = this.symbols.functionStart(pc);
+    if (start === undefined) return undefined;
+    let end = this.prologueEnds.get(start);
+    if (end === undefined) {
+      end = this.symbols.stepIntoAddress(start, this.raw.readMemory);
+      this.prologueEnds.set(start, end);
+    }
+    return end;
+  }
+
+  private isEndOfPrologue(pc: number): boolean {
+    return this.endOfPrologue(pc) === pc;
+  }
+
+  /** Whether `pc` is in its function's prologue (before where a step into it stops). */
+  private inPrologue(pc: number): boolean {
+    const start = this.symbols.functionStart(pc);
+    const end = this.endOfPrologue(pc);
+    return start !== undefined && end !== undefined && pc >= start && pc < end;
+  }
+
+  /**
+   * Runs the forward command `kind` over and over from `from` (a line start,
+   * where its state is known) and lists where it stops before `end`.
+   * Undefined when cancelled.
+   */
+  private async forwardStops(kind: 'in' | 'over', from: number, end: number, control: Control): Promise<StopPoint[] | undefined> {
+    const t = this.timeline;
+    await t.seek(from);
+    const stops: StopPoint[] = [];
+    if (from + 1 >= end) return stops;
+    let stepper = LineStepper.start(this.symbols, this.raw, this.hart, kind, frameState(this.symbols, this.raw));
+    if (stepper === undefined) return stops;
+    const stop = await t.searchForward((h) => {
+      if (h.icount >= end) return true;
+      if (stepper !== undefined && stepper.check()) {
+        stops.push({ icount: h.icount, hidden: stepper.stopHidden });
+        // The next command starts here; a step first enters the inlined calls that start here.
+        const hidden = kind === 'in' ? 0 : stepper.stopHidden;
+        stepper = LineStepper.start(this.symbols, this.raw, this.hart, kind, frameState(this.symbols, this.raw, hidden));
+      }
+      return false;
+    }, control);
+    if (stop.kind === 'cancelled') return undefined;
+    return stops;
+  }
+}
+
+
+/** The context of a reverse step from the frames at a state. */
+function contextOf(here: Here): Context {
+  return { frame: here.frames[0]!, scope: here.scopes[0], function: here.stack.code };
 }

@@ -875,7 +875,10 @@ export class Hart {
 
   /** Sets the debugger breakpoints (virtual addresses); they cost nothing where they are not. */
   setBreakpoints(addresses: Iterable<number>): void {
-    this.breakpoints = new Set([...addresses].map((a) => a >>> 0));
+    const next = new Set([...addresses].map((a) => a >>> 0));
+    // The decoded pages were patched for the current set: the same set needs no new decoding.
+    if (next.size === this.breakpoints.size && [...next].every((a) => this.breakpoints.has(a))) return;
+    this.breakpoints = next;
     this.flushDecoded();
   }
 

@@ -150,6 +150,8 @@ export class Symbols {
   private readonly blockCache = new Map<number, Die[]>();
   private readonly prologueCache = new Map<number, PrologueAnalysis | null>();
   private readonly lineCache = new Map<number, SourcePosition | null>();
+  private readonly startCache = new Map<number, number>();
+  private readonly startingCache = new Map<number, Die[]>();
 
   private constructor(readonly elf: ElfFile) {
     const sections: Record<string, Uint8Array> = {};
@@ -230,10 +232,18 @@ export class Symbols {
 
   /** The start of the function containing `pc` (gdb's get_frame_func): its entry, or its ELF symbol's address. */
   functionStart(pc: number): number | undefined {
-    const fn = this.functionAt(pc);
-    if (fn !== undefined) return fn.entry >>> 0;
-    const sym = this.elfSymbols.containing(pc >>> 0);
-    return sym === undefined ? undefined : (pc - sym.offset) >>> 0;
+    const p = pc >>> 0;
+    const cached = this.startCache.get(p);
+    if (cached !== undefined) return cached < 0 ? undefined : cached;
+    const fn = this.functionAt(p);
+    let start: number | undefined;
+    if (fn !== undefined) start = fn.entry >>> 0;
+    else {
+      const sym = this.elfSymbols.containing(p);
+      start = sym === undefined ? undefined : (p - sym.offset) >>> 0;
+    }
+    this.startCache.set(p, start ?? -1);
+    return start;
   }
 
   /** The [start, end) of the range of the function containing `pc` that holds it (gdb's find_pc_partial_function). */
@@ -578,6 +588,8 @@ export class Symbols {
    */
   inlinedCallsStartingAt(pc: number): Die[] {
     const p = pc >>> 0;
+    const cached = this.startingCache.get(p);
+    if (cached !== undefined) return cached;
     const out: Die[] = [];
     const chain = this.blockChain(p);
     for (let i = chain.length - 1; i > 0; i--) {
@@ -587,6 +599,7 @@ export class Symbols {
       if (entryPc(d, ranges) !== p && !ranges.some((r) => r.low === p)) break;
       out.push(d);
     }
+    this.startingCache.set(p, out);
     return out;
   }
 

@@ -70,6 +70,17 @@ export interface Catchpoints {
 /** A test applied after each step (instruction or trap): `prevPc` is the pc before the step. */
 export type StepPredicate = (hart: Hart, prevPc: number) => boolean;
 
+/** How a search runs. */
+export interface SearchOptions {
+  /**
+   * Breakpoints, watchpoints and catchpoints are live: a hit stops the
+   * search and is its stop (as in continueForward), and a search that ends on
+   * a breakpoint's address reports that breakpoint (as gdb reports a step
+   * that lands on one). A breakpoint at the starting pc is not hit again.
+   */
+  readonly armed?: boolean;
+}
+
 export interface Control {
   readonly signal?: AbortSignal;
   /** Called between slices with the current icount and the operation's goal. */
@@ -107,6 +118,8 @@ export class Timeline {
   private focus: number[] = [];
   /** The furthest icount reached: console output beyond it is new. */
   private frontier = 0;
+  /** Counts the changes of the machine state (runs, restores, writes): see `generation`. */
+  private moves = 0;
   /** Instructions run since the last cancellation check (across forward runs). */
   private sinceCheck = 0;
   private armed = false;
@@ -164,6 +177,15 @@ export class Timeline {
     return this.replayer.vm;
   }
 
+  /**
+   * Changes whenever the machine state may have changed (the timeline ran,
+   * restored a checkpoint, or was written): what debuggers key the state of
+   * a stop to (gdb's per-stop state, such as inline frames entered).
+   */
+  get generation(): number {
+    return this.moves;
+  }
+
   /** The current position. */
   get icount(): number {
     return this.vm.board.hart.icount;
@@ -195,6 +217,7 @@ export class Timeline {
    */
   write(w: DebuggerWrite): void {
     if (!this.writable) throw new Error('the guest can only be changed at the live frontier of a recorded session');
+    this.moves++;
     const payload = encodeDebuggerWrite(w);
     // A replay applies the write at the top of the run loop, after the timer lines are updated.
     this.vm.board.updateTimers(this.icount);
@@ -243,6 +266,7 @@ export class Timeline {
 
   /** Restores a checkpoint (verifying one loaded from a file against its digest). */
   private restore(c: Checkpoint): void {
+    this.moves++;
     this.store.restoreRam(c);
     restoreState(this.replayer, c.state);
     this.vm.board.hart.breakpointSkip = -1;
@@ -263,6 +287,7 @@ export class Timeline {
   private async forward(limit: number, armed: boolean, onHit: (h: Hit) => 'stop' | 'continue', control: Control, seekTarget?: number, done?: () => boolean): Promise<Stop | undefined> {
     const hart = this.vm.board.hart;
     const run = this.replayer.checkedRun;
+    const startIcount = hart.icount;
     const goal = Math.min(limit, this.end);
     this.arm(armed);
     try {
@@ -321,6 +346,7 @@ export class Timeline {
       return undefined;
     } finally {
       if (armed) this.arm(false);
+      if (hart.icount !== startIcount) this.moves++;
     }
   }
 
@@ -422,13 +448,41 @@ export class Timeline {
   }
 
   /**
+   * Every breakpoint, watchpoint and catchpoint hit whose position going
+   * backwards is in [from, to) (a watched access is at the instruction that
+   * made it), oldest first, each as the stop a reverse run would make there.
+   * Replays that span; where the timeline is afterwards is unspecified (seek
+   * to where you want to be). Undefined when cancelled.
+   */
+  async hitsBetween(from: number, to: number, control: Control = {}): Promise<Stop[] | undefined> {
+    from = Math.max(0, from);
+    to = Math.min(to, this.end);
+    if (from >= to) return [];
+    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
+    this.restore(this.store.atOrBefore(from)!);
+    const hits: Stop[] = [];
+    const stop = await this.forward(to, true, (h) => {
+      const icount = at(h);
+      if (icount >= from && icount < to) {
+        hits.push({ kind: h.kind, icount, pc: h.kind === 'watchpoint' && h.access !== undefined ? h.access.pc : h.pc, detail: h.detail, access: h.access, cause: h.cause });
+      }
+      return 'continue';
+    }, { signal: control.signal });
+    if (stop?.kind === 'cancelled') return undefined;
+    return hits.sort((a, b) => a.icount - b.icount);
+  }
+
+  /**
    * Runs forward until `predicate` holds after a step (tested after every
    * instruction or trap, with the pc before that step), or to the end. The
-   * predicate must only read the machine (peeks).
+   * predicate must only read the machine (peeks). See SearchOptions for
+   * searches that stop at breakpoints, watchpoints and catchpoints.
    */
-  async searchForward(predicate: StepPredicate, control: Control = {}): Promise<Stop> {
+  async searchForward(predicate: StepPredicate, control: Control = {}, options: SearchOptions = {}): Promise<Stop> {
     if (this.icount >= this.end) return this.endStop();
     const hart = this.vm.board.hart;
+    const armed = options.armed === true;
+    if (armed) hart.breakpointSkip = this.icount; // resuming from a breakpoint here runs its instruction
     let prev = hart.pc;
     let found = false;
     hart.tracer = (h) => {
@@ -440,22 +494,29 @@ export class Timeline {
     };
     let stop: Stop | undefined;
     try {
-      stop = await this.forward(this.end, false, () => 'continue', control, undefined, () => found);
+      stop = await this.forward(this.end, armed, () => (armed ? 'stop' : 'continue'), control, undefined, () => found);
     } finally {
       hart.tracer = undefined;
     }
     this.noteFocus(this.icount);
-    if (found) return { kind: 'step', icount: this.icount, pc: hart.pc >>> 0, detail: 'search matched' };
-    return stop ?? this.endStop();
+    if (stop !== undefined) return stop;
+    if (found) {
+      const pc = hart.pc >>> 0;
+      if (armed && this.breakpoints.has(pc) && (this.hitFilter === undefined || this.hitFilter(pc))) {
+        return { kind: 'breakpoint', icount: this.icount, pc, detail: `breakpoint at 0x${pc.toString(16)}` };
+      }
+      return { kind: 'step', icount: this.icount, pc, detail: 'search matched' };
+    }
+    return this.endStop();
   }
 
   /**
-   * Moves back to the last step before now after which `predicate` held (see
-   * searchForward), or to the start. Replays the intervals before now, nearest
-   * first, as reverse continue does.
+   * Moves back to the last step before now (or before `options.before`)
+   * after which `predicate` held (see searchForward), or to the start.
+   * Replays the intervals before it, nearest first, as reverse continue does.
    */
-  async searchBackward(predicate: StepPredicate, control: Control = {}): Promise<Stop> {
-    const origin = this.icount;
+  async searchBackward(predicate: StepPredicate, control: Control = {}, options: { readonly before?: number } = {}): Promise<Stop> {
+    const origin = Math.max(0, Math.min(options.before ?? this.icount, this.end));
     const hart = this.vm.board.hart;
     let hi = origin;
     while (hi > 0) {
