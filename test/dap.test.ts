@@ -35,6 +35,7 @@ const L = {
   store: lineOf('g_counter = total;'),
   callRecurse: lineOf('total += recurse(3, origin);'),
   square: lineOf('return x * x;'),
+  returnSquare: lineOf('return below + square(depth);'),
   printf: lineOf('printf("symbols: total'),
 };
 
@@ -104,23 +105,43 @@ describe.each(['O0', 'O2'])('DAP on the symbols guest at -%s (stdio)', (opt) => 
     expect(f0.line).toBe(L.next);
     expect(f0.source?.path).toBe(SOURCE);
     expect(f0.instructionPointerReference).toMatch(/^0x8[0-9a-f]{7}$/);
+    // Without the breakpoint, so that it does not stop the steps in the recursive calls (gdb stops there).
+    await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [] });
 
     await resume(() => dc.nextRequest({ threadId: 1 }));
     expect((await top()).line).toBe(L.ifDepth);
     await resume(() => dc.nextRequest({ threadId: 1 }));
     expect((await top()).line).toBe(L.below);
+    const recurses = async (): Promise<number> => (await frames()).filter((f) => f.name === 'recurse').length;
+    if (opt === 'O2') {
+      // As gdb at -O2: square(depth) of the next statement runs before the recursive call, inlined.
+      // stepIn stops at its call site, enters it, then steps into the recursive call.
+      await resume(() => dc.stepInRequest({ threadId: 1 }));
+      expect((await top()).line).toBe(L.returnSquare);
+      expect(await recurses()).toBe(1);
+      await resume(() => dc.stepInRequest({ threadId: 1 }));
+      expect((await top()).name).toBe('square');
+      expect((await top()).line).toBe(L.square);
+    }
     // stepIn enters the recursive call, after its prologue.
     await resume(() => dc.stepInRequest({ threadId: 1 }));
     const inner = await frames();
     expect(inner[0]!.name).toBe('recurse');
+    expect(inner[0]!.line).toBe(L.next);
     expect(inner.filter((f) => f.name === 'recurse').length).toBe(2);
     // stepOut returns to the caller, where gdb's finish does: at -O2 the return
-    // address is already in the inlined square(depth) of the next statement.
+    // address is in code of the inlined square(depth) (not in its block: recurse's frame).
     await resume(() => dc.stepOutRequest({ threadId: 1 }));
     const out = await frames();
+    expect(out[0]!.name).toBe('recurse');
     expect(out[0]!.line).toBe(opt === 'O0' ? L.below : L.square);
     expect(out.filter((f) => f.name === 'recurse').length).toBe(1);
-    // A statement step back from after the call steps back OVER it: never into the callee.
+    // A statement step back from after the call steps back OVER it (never into the callee), to where next stopped.
+    if (opt === 'O2') {
+      await resume(() => dc.stepBackRequest({ threadId: 1 }));
+      expect((await top()).line).toBe(L.returnSquare);
+      expect(await recurses()).toBe(1);
+    }
     await resume(() => dc.stepBackRequest({ threadId: 1 }));
     const back = await frames();
     expect(back[0]!.line).toBe(L.below);
@@ -128,6 +149,7 @@ describe.each(['O0', 'O2'])('DAP on the symbols guest at -%s (stdio)', (opt) => 
     await resume(() => dc.stepBackRequest({ threadId: 1 }));
     expect((await top()).line).toBe(L.ifDepth);
     // Reverse continue returns to the previous breakpoint hit.
+    await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: L.next }] });
     const rc = await resume(() => dc.reverseContinueRequest({ threadId: 1 }));
     expect(rc.body.reason).toBe('breakpoint');
     expect((await top()).line).toBe(L.next);
@@ -136,6 +158,28 @@ describe.each(['O0', 'O2'])('DAP on the symbols guest at -%s (stdio)', (opt) => 
     const caller = await top();
     expect(caller.name).toBe('main');
     expect(caller.line).toBe(L.callRecurse);
+  });
+
+  it('stops a step at a breakpoint in the call it steps over, and refuses stepOut in main as gdb refuses finish', async () => {
+    await startStdio();
+    await launchTo({ program: elfOf(opt) }, [L.callRecurse, L.leaf]);
+    expect((await top()).name).toBe('main');
+    // gdb: "finish" not meaningful in the outermost frame. The request fails; nothing moves.
+    const before = (await dc.customRequest('position')).body as { icount: number };
+    const refused = await dc.stepOutRequest({ threadId: 1 }).then(() => undefined, (e: Error) => e);
+    expect(refused?.message).toBe('"finish" not meaningful in the outermost frame.');
+    expect(((await dc.customRequest('position')).body as { icount: number }).icount).toBe(before.icount);
+    // next over recurse(3, origin) stops where recurse reaches leaf, at the breakpoint, and says so.
+    const hit = await resume(() => dc.nextRequest({ threadId: 1 }));
+    expect(hit.body.reason).toBe('breakpoint');
+    expect(hit.body.hitBreakpointIds?.length).toBe(1);
+    expect((await top()).name).toBe('leaf');
+    // Back over it: a reverse next in leaf's caller steps back over leaf without stopping in it.
+    await resume(() => dc.stepOutRequest({ threadId: 1 }));
+    expect((await top()).name).toBe('recurse');
+    const back = await resume(() => dc.stepBackRequest({ threadId: 1 }));
+    expect(back.body.reason).toBe('step');
+    expect((await top()).name).toBe('recurse');
   });
 
   it('shows structs, arrays and pointers, evaluates expressions, and reports position', async () => {

@@ -303,9 +303,16 @@ export class RetrovisorSession extends LoggingDebugSession {
 
   private stepping(response: DebugProtocol.Response, seq: number, kind: StepKind, granularity: DebugProtocol.SteppingGranularity | undefined, back: boolean): void {
     if (this.busy(response)) return;
-    this.sendResponse(response);
     const g: Granularity = granularity === 'instruction' ? 'instruction' : 'statement';
-    void this.operate(seq, (signal) => (back ? this.target!.stepBack(kind, g, { signal }) : this.target!.step(kind, g, { signal })), back ? 'reverse step' : 'step', 'step');
+    // A step gdb refuses (finish in main ...) fails the request; nothing moves.
+    const refusal = this.target?.stepRefusal(kind, g, back);
+    if (refusal !== undefined) {
+      this.sendErrorResponse(response, 1009, refusal, undefined, ErrorDestination.User);
+      return;
+    }
+    this.sendResponse(response);
+    // A step that ends at a breakpoint, watchpoint or trap reports that (as gdb does), otherwise 'step'.
+    void this.operate(seq, (signal) => (back ? this.target!.stepBack(kind, g, { signal }) : this.target!.step(kind, g, { signal })), back ? 'reverse step' : 'step');
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments, request?: DebugProtocol.Request): void {

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SymbolsError } from '../symbols/symbols.js';
 import type { Catchpoints, Stop, Timeline } from '../timeline/timeline.js';
-import type { SourceDebugger } from './source-debugger.js';
+import type { SourceDebugger, SourceStop } from './source-debugger.js';
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
   'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
@@ -24,7 +24,7 @@ const hex8 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 export class CommandError extends Error {}
 
 type Point =
-  | { readonly id: number; readonly kind: 'breakpoint'; readonly address: number; readonly where: string }
+  | { readonly id: number; readonly kind: 'breakpoint'; readonly address: number; readonly where: string; readonly function?: string }
   | { readonly id: number; readonly kind: 'watchpoint'; readonly address: number; readonly length: number; readonly access: WatchKind }
   | { readonly id: number; readonly kind: 'catchpoint'; readonly what: string; readonly apply: (c: Catchpoints) => void };
 
@@ -72,7 +72,20 @@ export class DebugSession {
     private readonly symbols: { describe(a: number): string | undefined; address(name: string): number | undefined },
     /** Source-level debugging, when the program has debug information. */
     readonly source?: SourceDebugger,
-  ) {}
+  ) {
+    if (source !== undefined) source.breakpointFunctions = (pc) => this.breakpointFunctions(pc);
+  }
+
+  /** The functions the breakpoints at `pc` were set on; undefined if one of them is a line or an address. */
+  private breakpointFunctions(pc: number): readonly string[] | undefined {
+    const names: string[] = [];
+    for (const p of this.points) {
+      if (p.kind !== 'breakpoint' || p.address !== pc >>> 0) continue;
+      if (p.function === undefined) return undefined;
+      names.push(p.function);
+    }
+    return names;
+  }
 
   private needSource(): SourceDebugger {
     if (this.source === undefined) throw new CommandError('the program has no debug information (build it with -g)');
@@ -96,13 +109,18 @@ export class DebugSession {
     const t = this.timeline;
     const control = { signal };
     const moved = (s: Stop) => { this.frameLevel = 0; return [this.stopLine(s)]; };
+    // A command gdb refuses here (finish in main ...) is an error; nothing moved.
+    const stepped = (s: SourceStop) => {
+      if (s.refused !== undefined) throw new CommandError(s.refused);
+      return moved(s);
+    };
     switch (cmd) {
-      case 's': case 'step': return moved(await this.needSource().step('in', control));
-      case 'n': case 'next': return moved(await this.needSource().step('over', control));
-      case 'finish': return moved(await this.needSource().step('out', control));
-      case 'rs': case 'reverse-step': return moved(await this.needSource().reverseStep('in', control));
-      case 'rn': case 'reverse-next': return moved(await this.needSource().reverseStep('over', control));
-      case 'rfinish': case 'reverse-finish': return moved(await this.needSource().reverseStep('out', control));
+      case 's': case 'step': return stepped(await this.needSource().step('in', control));
+      case 'n': case 'next': return stepped(await this.needSource().step('over', control));
+      case 'finish': return stepped(await this.needSource().step('out', control));
+      case 'rs': case 'reverse-step': return stepped(await this.needSource().reverseStep('in', control));
+      case 'rn': case 'reverse-next': return stepped(await this.needSource().reverseStep('over', control));
+      case 'rfinish': case 'reverse-finish': return stepped(await this.needSource().reverseStep('out', control));
       case 'bt': case 'backtrace': case 'where': return this.backtrace();
       case 'frame': case 'f': return [this.selectFrame(args)];
       case 'list': case 'l': return this.list(args);
@@ -196,15 +214,18 @@ export class DebugSession {
       if (here === undefined) throw new CommandError('no current source file: use FILE:LINE');
       spec = `${here.file}:${spec}`;
     }
+    // `break FUNCTION` (as gdb: stopped there, the function's inlined frame shows).
+    let fn: string | undefined;
     if (addresses.length === 0 && this.source !== undefined && !/^0x/i.test(spec)) {
       addresses = this.source.symbols.breakpointAddresses(spec);
       if (addresses.length === 0 && spec.includes(':')) throw new CommandError(`no code at ${spec}`);
+      if (addresses.length > 0 && !spec.includes(':')) fn = spec;
     }
     if (addresses.length === 0) addresses = [this.address(spec)];
     const out: string[] = [];
     for (const address of addresses) {
       const id = this.nextId++;
-      this.points.push({ id, kind: 'breakpoint', address, where: this.where(address) });
+      this.points.push({ id, kind: 'breakpoint', address, where: this.where(address), function: fn });
       this.timeline.breakpoints.add(address);
       const pos = this.source?.symbols.lineAt(address);
       out.push(`breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${pos.line}`}`);

@@ -23,7 +23,7 @@ import { assignmentBytes, valueFromNumber, ValueError, type Value } from '../sym
 import { PC_REGISTER_INDEX, type DebuggerWrite } from '../monitor/debugger-write.js';
 import { DensityPolicy } from '../timeline/checkpoint-policy.js';
 import { Timeline, type Control, type Stop } from '../timeline/timeline.js';
-import { SourceDebugger, type StepKind } from './source-debugger.js';
+import { SourceDebugger, type SourceStop, type StepKind } from './source-debugger.js';
 import { childrenOf, expandable } from './value-tree.js';
 
 export const ABI_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
@@ -68,6 +68,8 @@ export interface BreakpointResult {
 interface BreakpointEntry {
   readonly id: number;
   readonly address: number;
+  /** The function a function breakpoint was set on (its inlined frame shows when stopped there). */
+  readonly function?: string;
   readonly condition?: string;
   readonly hitCondition?: string;
   readonly logMessage?: string;
@@ -170,6 +172,7 @@ export class DebugTarget {
     this.symbols = new SymbolMap(this.elf);
     this.debugInfo = Symbols.load(this.elf);
     this.source = this.debugInfo.sourceFiles().length > 0 ? new SourceDebugger(this.timeline, this.debugInfo) : undefined;
+    if (this.source !== undefined) this.source.breakpointFunctions = (pc) => this.breakpointFunctions(pc);
     this.sourceDirs = [...(o.sourceDirectories ?? []), ...(o.program !== undefined ? [path.dirname(path.resolve(o.program))] : [])];
     this.sourceMap = o.sourceMap ?? {};
   }
@@ -235,7 +238,7 @@ export class DebugTarget {
         if (a !== undefined) addresses = [a];
       }
       if (addresses.length === 0) return { id, verified: false, message: `no function ${s.name}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
+      for (const address of addresses) entries.push({ id, address, function: s.name, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
       return { id, verified: true, address: addresses[0], line: this.debugInfo.lineAt(addresses[0]!)?.line };
     });
     this.breakpoints.set('functions', entries);
@@ -283,6 +286,13 @@ export class DebugTarget {
       stop = true;
     }
     return stop;
+  }
+
+  /** The functions the breakpoints at `pc` were set on; undefined if one of them is a line or an address. */
+  private breakpointFunctions(pc: number): readonly string[] | undefined {
+    const here = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
+    if (here.some((b) => b.function === undefined)) return undefined;
+    return here.map((b) => b.function!);
   }
 
   /** The breakpoints (not logpoints) at `pc`, and the kind of the first: what a stop there reports. */
@@ -374,23 +384,45 @@ export class DebugTarget {
     }
   }
 
+  /**
+   * Why a step would be refused here (gdb's message: `finish` in the
+   * outermost frame ...), or undefined. Front ends ask before they answer
+   * the request.
+   */
+  stepRefusal(kind: StepKind, granularity: Granularity, back: boolean): string | undefined {
+    if (this.source === undefined || (granularity === 'instruction' && kind !== 'out')) return undefined;
+    return this.source.refusal(kind, back);
+  }
+
+  /** A source-level stop, or the error gdb gives for a refused command. */
+  private sourceStop(s: SourceStop): Stop {
+    if (s.refused !== undefined) throw new TargetError(s.refused);
+    return this.moved(s);
+  }
+
   /** Steps forward: by statements (source lines) or instructions. */
   async step(kind: StepKind, granularity: Granularity, control: Control = {}): Promise<Stop> {
     this.direction = 'forward';
     if (granularity === 'instruction' || this.source === undefined) {
-      if (kind === 'out' && this.source !== undefined) return this.moved(await this.source.step('out', control));
+      if (kind === 'out' && this.source !== undefined) return this.sourceStop(await this.source.step('out', control));
       return this.moved(await this.timeline.stepForward(1, control));
     }
-    return this.moved(await this.source.step(kind, control));
+    return this.sourceStop(await this.source.step(kind, control));
   }
 
   /** Steps backward; a statement step back steps over calls (reverse next). */
   async stepBack(kind: StepKind, granularity: Granularity, control: Control = {}): Promise<Stop> {
-    if (granularity === 'instruction' || this.source === undefined) {
-      if (kind === 'out' && this.source !== undefined) return this.moved(await this.source.reverseStep('out', control));
-      return this.moved(await this.timeline.stepBack(1, control));
+    // Going back, breakpoint conditions are tested but hit counts and logpoints are left alone.
+    this.direction = 'reverse';
+    try {
+      if (granularity === 'instruction' || this.source === undefined) {
+        if (kind === 'out' && this.source !== undefined) return this.sourceStop(await this.source.reverseStep('out', control));
+        return this.moved(await this.timeline.stepBack(1, control));
+      }
+      return this.sourceStop(await this.source.reverseStep(kind, control));
+    } finally {
+      this.direction = 'forward';
     }
-    return this.moved(await this.source.reverseStep(kind, control));
   }
 
   async seek(icount: number, control: Control = {}): Promise<Stop> {
