@@ -26,9 +26,10 @@
  * icounts count traps as well as instructions; gdb sees no icounts, so only
  * locations are compared with gdb.
  *
- * The per-session tests are the whole comparison; KNOWN_BUGS below names each
- * difference found so far with one test per bug, each pointing at the
- * commands that show it.
+ * The per-session tests are the whole comparison; FIXED_DIFFERENCES below
+ * names each difference with gdb found (and fixed) so far, one test per
+ * cause, each pointing at the commands that showed it. KNOWN_DIFFERENCES
+ * lists those that remain, with the reason: none at the moment.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -164,17 +165,40 @@ function where(sd: SourceDebugger, breakpointFunction?: string): Where {
   };
 }
 
+/** The spec of each breakpoint address, as front ends keep them: the function of `break FUNCTION`, else null. */
+const breakpointSpecs = new WeakMap<SourceDebugger, Map<number, (string | null)[]>>();
+
+/** Tells the stepper, as the front ends do, which functions the breakpoints at a pc were set on. */
+function tellBreakpointFunctions(sd: SourceDebugger): Map<number, (string | null)[]> {
+  let specs = breakpointSpecs.get(sd);
+  if (specs === undefined) {
+    const map = new Map<number, (string | null)[]>();
+    specs = map;
+    breakpointSpecs.set(sd, map);
+    sd.breakpointFunctions = (pc) => {
+      const here = map.get(pc >>> 0) ?? [];
+      return here.includes(null) ? undefined : (here as string[]);
+    };
+  }
+  return specs;
+}
+
 /** Runs one gdb command on ours; returns the last stop (undefined for break/delete). */
 async function execute(sd: SourceDebugger, command: string): Promise<Stop | undefined> {
   const t = sd.timeline;
   const [verb, arg] = command.split(/\s+/, 2) as [string, string | undefined];
   const kinds: Record<string, StepKind> = { step: 'in', next: 'over', finish: 'out' };
+  const specs = tellBreakpointFunctions(sd);
   if (verb === 'break') {
-    for (const a of sd.symbols.breakpointAddresses(arg!)) t.breakpoints.add(a);
+    for (const a of sd.symbols.breakpointAddresses(arg!)) {
+      t.breakpoints.add(a);
+      specs.set(a, [...(specs.get(a) ?? []), functionSpec(arg!) ?? null]);
+    }
     return undefined;
   }
   if (verb === 'delete') {
     t.breakpoints.clear();
+    specs.clear();
     return undefined;
   }
   if (verb === 'continue') return t.continueForward();
@@ -253,7 +277,7 @@ async function replayForward(sd: SourceDebugger, session: Session): Promise<{ re
       }
       after = where(sd, bpFunction);
     }
-    if (step.breakpoint === true && !session.keepBreakpoints) t.breakpoints.clear();
+    if (step.breakpoint === true && !session.keepBreakpoints) await execute(sd, 'delete');
     replayed.push({ index, step, before, after, agreed });
   }
   return { replayed, problems };
@@ -444,54 +468,53 @@ describe('source stepping vs gdb', () => {
 });
 
 /**
- * The differences found so far, one test per cause, each failing while the
- * cause is in src/ (the session tests above fail with them too). `at` names
- * the commands that show it: guest, session, command index, and which check.
+ * The differences with gdb found so far, one test per cause; all are fixed
+ * (the comment says where gdb's rule now lives). `at` names the commands
+ * that showed it: guest, session, command index, and which check. Each test
+ * fails again if its cause comes back (the session tests above fail too).
  */
-const KNOWN_BUGS: { title: string; at: [guest: string, session: string, index: number, check: Problem['check']][] }[] = [
+const FIXED_DIFFERENCES: { title: string; at: [guest: string, session: string, index: number, check: Problem['check']][] }[] = [
   {
-    // source-debugger.ts step(): any statement start in a shallower frame stops (`cfa !== startCfa`);
-    // gdb takes the caller's line as the line being stepped when it returns into its middle.
+    // Was: any statement start in a shallower frame stopped. Now line-stepper.ts rule 6: returning into the
+    // middle of the caller's line makes that line the one being stepped.
     title: 'step/next out of a function into the middle of the caller\'s line run on to the next line',
     at: [['symbols-O0', 'main-step', 24, 'forward'], ['symbols-O0', 'main-step', 30, 'forward'], ['symbols-O0', 'main-step', 50, 'forward'],
       ['symbols-O0', 'counts', 7, 'forward'], ['symbols-O2', 'main-step', 60, 'forward'], ['symbols-O2', 'recurse-step', 20, 'forward']],
   },
   {
-    // topCfa() is undefined where there is no call frame information (memcpy-asm.S, memset.S, strcmp.S,
-    // libgcc's __riscv_save_N called at the entry of vfprintf); step() then treats the frame as not deeper.
-    // finish from such a function has no caller frame and does a stepi; the backtrace stops in it.
+    // Was: no CFA without call frame information (memcpy-asm.S, memset.S, strcmp.S, libgcc's __riscv_save_N).
+    // Now such code unwinds by gdb's RISC-V prologue analysis (prologue-analysis.ts).
     title: 'functions without call frame information (assembly, millicode): next steps over them, finish returns from them',
     at: [['symbols-O0', 'main-next', 20, 'forward'], ['sha256', 'known-answer-next', 5, 'forward'], ['sha256', 'known-answer-next', 6, 'forward'],
       ['sha256', 'known-answer-next', 8, 'forward'], ['sha256', 'update-step', 14, 'forward']],
   },
   {
-    // skipPrologue() stops early when topCfa() changes at a statement start: __riscv_save_12 (no CFI).
+    // Now Symbols.stepIntoAddress: gdb's skip_prologue_using_sal, not a CFA change.
     title: 'step into a function whose prologue calls __riscv_save_N stops after the prologue',
     at: [['symbols-O0', 'printf', 4, 'forward'], ['symbols-O2', 'printf', 4, 'forward']],
   },
   {
-    // gdb skips no prologue in units whose DW_AT_language is assembly (infrun.c handle_step_into_function).
+    // gdb skips no prologue in units whose DW_AT_language is assembly (Symbols.isAssembly).
     title: 'step into an assembly function stops at its first instruction',
     at: [['sha256', 'update-step', 5, 'forward'], ['sha256', 'final-step', 4, 'forward']],
   },
   {
-    // step('out') takes frames()[1], the tail-call frame unwind() inserts; its pc never runs, so the search reaches the end.
+    // Was: finish ran to the pc of the tail-call frame unwind() infers, which never runs. Now past tail-call frames.
     title: 'finish from a function reached by a tail call returns to the real caller',
     at: [['symbols-O2', 'leaf-finish', 2, 'forward']],
   },
   {
-    // step('out') with no caller frame (main is the outermost frame shown) does stepForward(1).
+    // Now refused with gdb's message (SourceStop.refused), nothing moves.
     title: 'finish in the outermost frame does not move',
     at: [['symbols-O2', 'apply', 5, 'forward'], ['sha256', 'known-answer-next', 12, 'forward']],
   },
   {
-    // step() runs Timeline.searchForward, which runs with breakpoints disarmed.
+    // Now Timeline.searchForward runs armed for step, next and finish.
     title: 'a breakpoint hit inside a call stops next',
     at: [['symbols-O0', 'breakpoint-in-next', 12, 'forward'], ['symbols-O2', 'breakpoint-in-next', 8, 'forward']],
   },
   {
-    // step() tells frames apart by the physical CFA only: inlined calls are invisible to next, and
-    // frames() always hides an inlined frame at its entry pc.
+    // Now frame ids carry the inline depth and the stop keeps gdb's inline state (line-stepper.ts rules 3, 4).
     title: 'next steps over inlined calls on the line',
     at: [['symbols-O2', 'main-next', 6, 'forward'], ['sort', 'main-next', 2, 'forward'], ['sort', 'quicksort-next', 4, 'forward'],
       ['sha256', 'known-answer-next', 3, 'forward']],
@@ -502,27 +525,25 @@ const KNOWN_BUGS: { title: string; at: [guest: string, session: string, index: n
       ['symbols-O2', 'recurse-step', 4, 'forward']],
   },
   {
-    // step('out') looks for the pc of the first physical caller frame, the very frame the inlined code runs in.
+    // Now LineStepper.finishInline: a next in the caller with an empty range.
     title: 'finish out of an inlined function runs to the end of the inlined code',
     at: [['symbols-O2', 'square-finish', 2, 'forward'], ['symbols-Og', 'square-finish', 2, 'forward']],
   },
   {
-    // reverseStep('in') accepts the function's entry (its opening line, before the prologue) as a line entry.
+    // Now SourceDebugger.previousStop goes on to the caller past the entry, and prologue line starts are no anchors.
     title: 'reverse-step from the first line of a function returns to the caller\'s line',
     at: [['symbols-O0', 'main-step', 7, 'reverse-step'], ['symbols-O0', 'recurse-step', 4, 'reverse-step'], ['symbols-Og', 'main-step', 7, 'reverse-step']],
   },
   {
-    // reverseStep() counts a statement start as a line entry when the instruction before it is on another
-    // line by lineAt(), which counts non-statement (is_stmt = false) rows; forward stepping ignores them.
-    // So a line entered through non-statement rows has no entry (skipped), and a line left and re-entered
-    // through another line's non-statement row gets a second one (an extra stop).
+    // Was: a line entry was any statement start after an instruction of another line (non-statement rows
+    // counted). Now reverse steps find the forward command's stops by running it from earlier line starts.
     title: 'reverse-next and reverse-step treat non-statement rows as forward stepping does',
     at: [['symbols-O2', 'main-next', 5, 'reverse-next'], ['symbols-O2', 'main-step', 14, 'reverse-step'], ['sort', 'merge-sort', 19, 'reverse-next']],
   },
 ];
 
-describe('known differences with gdb', () => {
-  for (const bug of KNOWN_BUGS) {
+describe('differences with gdb found and fixed', () => {
+  for (const bug of FIXED_DIFFERENCES) {
     it(bug.title, async () => {
       const found: string[] = [];
       for (const [guest, session, index, check] of bug.at) {

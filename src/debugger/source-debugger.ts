@@ -219,17 +219,19 @@ export class SourceDebugger {
   /** gdb's finish: out of the current function (or inlined call) to its caller. */
   private async finish(control: Control): Promise<Stop> {
     const t = this.timeline;
+    // The frames with the thread's inline state, read before the command forgets it.
     const frames = this.frames();
     const f0 = frames[0]!;
-    this.inline = undefined;
     if (f0.inline) {
       const caller = frames[1]!;
-      const stack = this.frameIdOf(frames.find((f) => f.physical === caller.physical && !f.inline)!);
-      const stepper = LineStepper.finishInline(this.symbols, this.raw, this.hart, this.frameIdOf(caller), stack);
+      const stack = this.frameIdOf(frames, frames.find((f) => f.physical === caller.physical && !f.inline)!);
+      const stepper = LineStepper.finishInline(this.symbols, this.raw, this.hart, this.frameIdOf(frames, caller), stack);
+      this.inline = undefined;
       const stop = await t.searchForward(() => stepper.check(), control, { armed: true });
       if (stop.kind === 'step') this.setInline(stepper.stopHidden);
       return stop;
     }
+    this.inline = undefined;
     // The caller, past the frames gdb infers from tail calls (they ran already).
     const caller = frames.slice(1).find((f) => !f.tailCall)!;
     const returnPc = caller.pc >>> 0;
@@ -237,10 +239,10 @@ export class SourceDebugger {
     return t.searchForward((h) => (h.pc >>> 0) === returnPc && sameFrame(this.stackNow(), stack), control, { armed: true });
   }
 
-  /** The frame id of a frame of a backtrace. */
-  private frameIdOf(f: Frame): FrameId {
+  /** The frame id of a frame of a backtrace (`frames`, as shown now). */
+  private frameIdOf(frames: readonly Frame[], f: Frame): FrameId {
     if (!f.inline) return { cfa: f.cfa, code: this.symbols.functionStart(f.lookupPc), depth: 0 };
-    const depth = this.frames().filter((g) => g.physical === f.physical && g.inline && g.level >= f.level).length;
+    const depth = frames.filter((g) => g.physical === f.physical && g.inline && g.level >= f.level).length;
     return { cfa: f.cfa, code: f.scope === undefined ? undefined : this.symbols.entryOf(f.scope), depth };
   }
 
@@ -345,17 +347,17 @@ export class SourceDebugger {
       ({ ctx, before } = await this.callerContext(ctx, b.icount));
     }
     let segmentEnd = before;
-    let pending: number | undefined;
+    let pending: StopPoint | undefined;
     for (;;) {
       const found = await this.anchorOrBoundary(kind, ctx, before, control);
       if (found === 'cancelled') return undefined;
-      if (found === undefined) return pending !== undefined ? { icount: pending, hidden: undefined } : { icount: 0, hidden: undefined, start: true };
+      if (found === undefined) return pending ?? { icount: 0, hidden: undefined, start: true };
       if (found.anchor) {
-        const stops = await this.forwardStops(kind, found.icount, segmentEnd, control);
+        const stops = await this.forwardStops(kind, found.icount, segmentEnd, control, found.hidden);
         if (stops === undefined) return undefined;
         if (stops.length > 0) return stops[stops.length - 1];
         // No stop after this line start: the candidate is the line start itself.
-        pending = found.icount;
+        pending = { icount: found.icount, hidden: found.hidden };
         segmentEnd = found.icount + 1;
         before = found.icount;
         continue;
@@ -370,9 +372,9 @@ export class SourceDebugger {
           if (stops === undefined) return undefined;
           return stops.length > 0 ? stops[stops.length - 1]! : { icount: found.icount, hidden: undefined };
         }
-        if (pending !== undefined) return { icount: pending, hidden: undefined };
+        if (pending !== undefined) return pending;
       } else if (pending !== undefined) {
-        return { icount: pending, hidden: undefined };
+        return pending;
       }
       ({ ctx, before } = await this.callerContext(ctx, found.icount));
       segmentEnd = before;
@@ -397,23 +399,39 @@ export class SourceDebugger {
    * its function's entry in this activation, or for an inlined call the
    * caller's code before it. Line starts where an inlined call starts, and
    * those in a function's prologue, are not used (gdb never stops there by
-   * these rules); a function's end of prologue is one.
+   * these rules); a function's end of prologue is one. One exception: the
+   * entry of the inlined call being stepped in is its first line's start,
+   * where gdb's reverse rule stops ("stop at beginning of line range",
+   * the entry of a physical function excepted); `hidden` says how many of
+   * the inlined calls starting there stay hidden (the deeper ones). gdb
+   * itself then hides that call's frame too (skip_inline_frames at every
+   * stop), showing the call site; we keep showing the frame the user was
+   * stepping in, where the forward `step` from the call site shows it.
    */
   private async anchorOrBoundary(kind: 'in' | 'over', ctx: Context, before: number, control: Control, boundaryOnly = false):
-  Promise<{ icount: number; anchor: boolean } | undefined | 'cancelled'> {
+  Promise<{ icount: number; anchor: boolean; hidden?: number } | undefined | 'cancelled'> {
     const symbols = this.symbols;
     const frame = ctx.frame;
     const cfa = frame.cfa;
     if (cfa === undefined) return undefined;
     const inline = frame.depth > 0;
     let anchor = false;
+    let hidden: number | undefined;
     const isBoundary = (pc: number, here: number | undefined): boolean => {
       if (here === undefined) return false;
       if (!inline) return pc === frame.code && here === cfa;
       return here > cfa || (here === cfa && !symbols.blockChain(pc).includes(ctx.scope!));
     };
     const isAnchor = (pc: number, here: number): boolean => {
-      if (symbols.inlinedCallsStartingAt(pc).length > 0 || this.inPrologue(pc)) return false;
+      hidden = undefined;
+      const starting = symbols.inlinedCallsStartingAt(pc);
+      if (starting.length > 0) {
+        const k = inline && here === cfa ? starting.indexOf(ctx.scope!) : -1;
+        if (k < 0) return false;
+        hidden = k;
+        return true;
+      }
+      if (this.inPrologue(pc)) return false;
       if (here < cfa) return kind === 'in';
       if (here !== cfa || symbols.functionStart(pc) !== ctx.function) return false;
       // The frame itself, or for step an inlined call in it.
@@ -427,7 +445,7 @@ export class SourceDebugger {
       const pc = h.pc >>> 0;
       // Cheap tests first: most instructions are neither a line start nor a function entry.
       // (A step into a function stops at its end of prologue; next is anchored at the entry instead.)
-      const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)));
+      const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)) || (inline && pc === ctx.frame.code));
       if (!inline && pc !== frame.code && !candidate) return false;
       const here = symbols.frameCfa(this.raw);
       if (isBoundary(pc, here)) { anchor = false; return true; }
@@ -437,7 +455,7 @@ export class SourceDebugger {
     }, control, { before });
     if (stop.kind === 'cancelled') return 'cancelled';
     if (stop.kind !== 'step') return undefined;
-    return { icount: stop.icount, anchor };
+    return { icount: stop.icount, anchor, hidden: anchor ? hidden : undefined };
   }
 
   private readonly prologueEnds = new Map<number, number>();
@@ -467,15 +485,15 @@ export class SourceDebugger {
 
   /**
    * Runs the forward command `kind` over and over from `from` (a line start,
-   * where its state is known) and lists where it stops before `end`.
-   * Undefined when cancelled.
+   * where its state is known, `hidden` the inline state there) and lists
+   * where it stops before `end`. Undefined when cancelled.
    */
-  private async forwardStops(kind: 'in' | 'over', from: number, end: number, control: Control): Promise<StopPoint[] | undefined> {
+  private async forwardStops(kind: 'in' | 'over', from: number, end: number, control: Control, hidden?: number): Promise<StopPoint[] | undefined> {
     const t = this.timeline;
     await t.seek(from);
     const stops: StopPoint[] = [];
     if (from + 1 >= end) return stops;
-    let stepper = LineStepper.start(this.symbols, this.raw, this.hart, kind, frameState(this.symbols, this.raw));
+    let stepper = LineStepper.start(this.symbols, this.raw, this.hart, kind, frameState(this.symbols, this.raw, hidden));
     if (stepper === undefined) return stops;
     const stop = await t.searchForward((h) => {
       if (h.icount >= end) return true;
