@@ -74,6 +74,16 @@ const SYMBOLS_SESSIONS = [
   { name: 'breakpoint-in-next', keepBreakpoints: true, commands: ['break main', 'break leaf', 'continue', ...repeat('next', 12), 'finish', 'next', 'next'] },
 ];
 
+/** The sessions of the bytecode interpreter (guests/compute/bytecode.c). */
+const BYTECODE_SESSIONS = [
+  { name: 'main-next', commands: ['break main', 'continue', ...repeat('next', 12)] },
+  { name: 'main-step', commands: ['break main', 'continue', ...repeat('step', 40)] },
+  { name: 'assemble-step', commands: ['break assemble', 'continue', ...repeat('step', 30), 'finish', 'next'] },
+  { name: 'run-next', commands: ['break run', 'continue', ...repeat('next', 40)] },
+  { name: 'native-next', commands: ['break native', 'continue', ...repeat('next', 30), 'finish'] },
+  { name: 'emit-finish', commands: ['break emit_arg', 'continue', 'finish', 'finish', 'next', 'step', 'step', 'next'] },
+];
+
 const SESSIONS = [
   ...['O0', 'Og', 'O2'].map((v) => ({
     name: `symbols-${v}`, elf: `guests/symbols/build/symbols-${v}.elf`, args: '', sessions: SYMBOLS_SESSIONS,
@@ -102,6 +112,24 @@ const SESSIONS = [
       { name: 'compress-step', commands: ['break sha256.c:48', 'continue', ...repeat('step', 20)] },
       { name: 'final-step', commands: ['break sha256_final', 'continue', ...repeat('step', 20), 'finish', 'next'] },
       { name: 'to-hex', commands: ['break sha256.c:133', 'continue', 'step', 'step', 'step', 'step', 'next', 'next', 'next', 'step', 'step'] },
+    ],
+  },
+  // Guests the stepper was not developed against (added afterwards to check that it generalises).
+  // The bytecode interpreter at -O2 (guests/build) and at -O0 and -Og (guests/build/stepping), the same sessions.
+  ...['', '-O0', '-Og'].map((v) => ({
+    name: `bytecode${v}`, elf: v === '' ? 'guests/build/bytecode.elf' : `guests/build/stepping/bytecode${v}.elf`, args: '1', sessions: BYTECODE_SESSIONS,
+  })),
+  {
+    name: 'crc32', elf: 'guests/build/crc32.elf', args: '1', sessions: [
+      { name: 'main-step', commands: ['break main', 'continue', ...repeat('step', 30)] },
+      { name: 'main-next', commands: ['break main', 'continue', ...repeat('next', 5)] },
+      { name: 'update-next', commands: ['break crc32_update', 'continue', 'next', 'next', 'finish', 'next', 'step', 'step', 'finish'] },
+    ],
+  },
+  {
+    name: 'matmul', elf: 'guests/build/matmul.elf', args: '1', sessions: [
+      { name: 'main-next', commands: ['break main', 'continue', ...repeat('next', 8)] },
+      { name: 'main-step', commands: ['break main', 'continue', ...repeat('step', 25)] },
     ],
   },
 ];

@@ -76,7 +76,7 @@ export class SourceDebugger {
   readonly machine: Machine;
   /** The same guest without the inline-frame state: frames as gdb computes them at any stop. */
   private readonly raw: Machine;
-  /** Statement-start addresses (is_stmt rows), for cheap per-step tests. */
+  /** Statement-start addresses (find_pc_line's is_stmt entries), for cheap per-step tests. */
   private readonly statements = new Set<number>();
   private inline: InlineState | undefined;
   /**
@@ -113,7 +113,12 @@ export class SourceDebugger {
       readRegister: this.raw.readRegister,
       inlineFramesHidden: (pc) => this.hiddenAt(pc),
     };
-    for (const a of symbols.statementAddresses()) this.statements.add(a);
+    // Statement starts as the stepper sees them: where gdb's find_pc_line gives an is_stmt entry starting
+    // there. (An is_stmt row of one file's line vector can be hidden by another file's entry at the address.)
+    for (const a of symbols.statementAddresses()) {
+      const sal = symbols.lineAt(a);
+      if (sal !== undefined && sal.address === a && sal.isStmt) this.statements.add(a);
+    }
   }
 
   private get hart() {

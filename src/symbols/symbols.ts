@@ -342,8 +342,7 @@ export class Symbols {
     return lines?.program.rows.some((r) => !r.endSequence && r.address === pc >>> 0 && r.isStmt && r.line !== 0) ?? false;
   }
 
-  /** The source files named by the line tables (full paths as the tables give them). */
-  /** Every address that starts a statement (is_stmt line-table rows), for line steppers. */
+  /** Every address with an is_stmt entry in some file's line vector (a superset of find_pc_line's statement starts). */
   statementAddresses(): number[] {
     const out: number[] = [];
     for (const unit of this.info.units) {
@@ -352,6 +351,7 @@ export class Symbols {
     return out;
   }
 
+  /** The source files named by the line tables (full paths as the tables give them). */
   sourceFiles(): string[] {
     const out = new Set<string>();
     for (const unit of this.info.units) for (const s of this.linesOf(unit)?.subfiles ?? []) out.add(s.path);
