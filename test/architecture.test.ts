@@ -20,9 +20,10 @@ export const ALLOWED: Record<string, readonly string[]> = {
   replay: ['vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   timeline: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   debugger: ['timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  gdbstub: ['debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   api: ['replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
   adapter: ['debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
-  cli: ['adapter', 'debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
+  cli: ['adapter', 'gdbstub', 'debugger', 'timeline', 'symbols', 'replay', 'vm', 'monitor', 'machine', 'hart', 'memory', 'host', 'elf', 'isa'],
 };
 
 /** The layer of a source file: its folder under src/, or "adapter" for adapter/src. */

@@ -160,6 +160,59 @@ describe('lastWrite', () => {
   });
 });
 
+describe('watchpoint timing', () => {
+  const target = 0x80100000;
+  /** Every write to the word, forward, with the default timing: [icount of the writer, pc]. */
+  async function writers(): Promise<{ icount: number; pc: number }[]> {
+    const t = new Timeline(RecordingReader.open(writes));
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const seen: { icount: number; pc: number }[] = [];
+    for (;;) {
+      const stop = await t.continueForward();
+      if (stop.kind !== 'watchpoint') return seen;
+      expect(stop.icount).toBe(stop.access!.icount + 1); // completed: just after the writer
+      seen.push({ icount: stop.access!.icount, pc: stop.access!.pc });
+    }
+  }
+
+  it('pending: forward stops just before the writer, reverse just after it, and the trigger fires where it stands', async () => {
+    const seen = await writers();
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    const t = new Timeline(RecordingReader.open(writes), { watchTiming: 'pending' });
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const first = await t.continueForward();
+    expect(first.kind).toBe('watchpoint');
+    expect(t.icount).toBe(seen[0]!.icount);
+    expect(t.vm.board.hart.pc >>> 0).toBe(seen[0]!.pc);
+    // Resuming without stepping over the access triggers again at once, as a hardware trigger does.
+    expect((await t.continueForward()).icount).toBe(seen[0]!.icount);
+    await t.stepForward();
+    const second = await t.continueForward();
+    expect(second.icount).toBe(seen[1]!.icount);
+    await t.stepForward();
+    // Backwards: the write just made is the first one crossed; the stop is after it.
+    const back = await t.reverseContinue();
+    expect(back.kind).toBe('watchpoint');
+    expect(back.access!.icount).toBe(seen[1]!.icount);
+    expect(t.icount).toBe(seen[1]!.icount + 1);
+    await t.stepBack();
+    const earlier = await t.reverseContinue();
+    expect(earlier.access!.icount).toBe(seen[0]!.icount);
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+  });
+
+  it('completed (the default): reverse stops at the writer, and resuming from there does not stop for it again', async () => {
+    const seen = await writers();
+    const t = new Timeline(RecordingReader.open(writes));
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    await t.seek(seen[2]!.icount);
+    const back = await t.reverseContinue();
+    expect(t.icount).toBe(seen[1]!.icount);
+    expect(back.access!.pc).toBe(seen[1]!.pc);
+    expect((await t.continueForward()).icount).toBe(seen[1]!.icount + 1);
+  });
+});
+
 describe('cancellation', () => {
   it('stops a long reverse-continue promptly and leaves the timeline where it was', async () => {
     const t = new Timeline(RecordingReader.open(crc));

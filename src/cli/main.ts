@@ -7,6 +7,7 @@ import { RecordingError } from '../replay/recording-file.js';
 import { registerDap } from './dap-command.js';
 import { normalizeDebugArgv, registerDebug } from './debug-command.js';
 import { registerDtb } from './dtb-command.js';
+import { registerGdbserver } from './gdbserver-command.js';
 import { registerIndex } from './index-command.js';
 import { registerInfo } from './info-command.js';
 import { registerRecord } from './record-command.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerIndex(program);
   registerDebug(program);
   registerDap(program);
+  registerGdbserver(program);
   registerDtb(program);
   return program;
 }

@@ -21,7 +21,7 @@ import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
 import { strip, typeName } from '../symbols/types.js';
 import { valueFromNumber, type Value } from '../symbols/values.js';
 import { DensityPolicy } from '../timeline/checkpoint-policy.js';
-import { Timeline, type Control, type Stop } from '../timeline/timeline.js';
+import { Timeline, type Control, type Stop, type WatchTiming } from '../timeline/timeline.js';
 import { SourceDebugger, type StepKind } from './source-debugger.js';
 import { childrenOf, expandable } from './value-tree.js';
 
@@ -47,6 +47,24 @@ export interface TargetOptions {
   readonly clock?: 'virtual' | 'host';
   /** Receives guest console output the first time it is produced. */
   readonly onOutput?: (text: string, category: 'stdout' | 'stderr') => void;
+  /** Where watchpoint stops leave the timeline (see Timeline's WatchTiming); 'completed' by default. */
+  readonly watchTiming?: WatchTiming;
+}
+
+/** A watchpoint as front ends give it: the watched bytes and the accesses that stop. */
+export interface WatchpointSpec {
+  readonly address: number;
+  readonly length: number;
+  readonly kind: WatchKind;
+}
+
+/** One window of the physical address space, for memory maps. */
+export interface MemoryRegion {
+  readonly base: number;
+  readonly size: number;
+  /** 'ram' (RAM), 'rom' (read-only memory, the boot ROM), or 'device' (registers: peeks only). */
+  readonly kind: 'ram' | 'rom' | 'device';
+  readonly name: string;
 }
 
 export interface SourceBreakpointSpec {
@@ -151,6 +169,7 @@ export class DebugTarget {
     this.timeline = new Timeline(contents, {
       policy: new DensityPolicy({ budgetBytes: o.checkpointBudget }),
       onOutput: (bytes, error) => this.onOutput?.(Buffer.from(bytes).toString('latin1'), error ? 'stderr' : 'stdout'),
+      watchTiming: o.watchTiming,
     }, o.program !== undefined ? o.host : undefined);
     this.timeline.hitFilter = (pc) => this.breakpointFilter(pc);
     const image = this.timeline.contents.image;
@@ -309,15 +328,25 @@ export class DebugTarget {
   }
 
   setDataBreakpoints(specs: readonly { dataId: string; accessType?: 'read' | 'write' | 'readWrite' }[]): BreakpointResult[] {
-    this.timeline.watchpoints.length = 0;
-    return specs.map((s) => {
+    const watches: WatchpointSpec[] = [];
+    const results = specs.map((s): BreakpointResult => {
       const id = this.nextId++;
       const m = /^(\d+):(\d+)$/.exec(s.dataId);
       if (m === null) return { id, verified: false, message: `bad data breakpoint ${s.dataId}` };
       const kind = s.accessType === 'read' ? WatchKind.Read : s.accessType === 'readWrite' ? WatchKind.Access : WatchKind.Write;
-      this.timeline.watchpoints.push({ address: Number(m[1]), length: Number(m[2]), kind });
+      watches.push({ address: Number(m[1]), length: Number(m[2]), kind });
       return { id, verified: true };
     });
+    this.setWatchpoints(watches);
+    return results;
+  }
+
+  /** Replaces every watchpoint. */
+  setWatchpoints(specs: readonly WatchpointSpec[]): void {
+    for (const w of specs) {
+      if (!Number.isSafeInteger(w.length) || w.length < 1) throw new TargetError(`a watchpoint needs a length of at least 1 byte (got ${w.length})`);
+    }
+    this.timeline.watchpoints.splice(0, this.timeline.watchpoints.length, ...specs.map((w) => ({ address: w.address >>> 0, length: w.length, kind: w.kind })));
   }
 
   // ------------------------------------------------------------ execution
@@ -537,6 +566,40 @@ export class DebugTarget {
     throw new TargetError(this.live
       ? `cannot change ${what}: this session is recorded, and a debugger write would make the recording diverge; fork a new recording instead`
       : `cannot change ${what} while replaying a recording: its past is fixed (fork a new recording to change the future)`);
+  }
+
+  // ------------------------------------------------------------ machine state
+
+  /** The integer registers x0..x31 (unsigned) and the pc, at the current position. */
+  registers(): { x: number[]; pc: number } {
+    const hart = this.timeline.vm.board.hart;
+    return { x: Array.from(hart.x.subarray(0, 32), (v) => v >>> 0), pc: hart.pc >>> 0 };
+  }
+
+  /** The privilege level the hart runs in: 0 U, 1 S, 3 M. */
+  get privilege(): number {
+    return this.timeline.vm.board.hart.priv;
+  }
+
+  /** A CSR's value as a debugger sees it (no side effects); undefined if the hart has no such CSR or it has no value of its own (time, seed). */
+  readCsr(csr: number): number | undefined {
+    const v = this.timeline.vm.board.hart.peekCsr(csr);
+    return v === undefined ? undefined : v >>> 0;
+  }
+
+  /** The CSRs a debugger can read, by number, with objdump's names. */
+  readableCsrs(): { number: number; name: string }[] {
+    return [...CSR_NAMES].filter(([n]) => this.readCsr(n) !== undefined).sort((a, b) => a[0] - b[0]).map(([number, name]) => ({ number, name }));
+  }
+
+  /** The physical address space: RAM, read-only memory and device windows, in address order. */
+  memoryRegions(): MemoryRegion[] {
+    const bus = this.timeline.vm.board.bus;
+    return [
+      ...bus.romWindows().map((r) => ({ base: r.base, size: r.size, kind: 'rom' as const, name: 'rom' })),
+      ...bus.devices().map((d) => ({ base: d.base, size: d.size, kind: 'device' as const, name: d.device.name })),
+      { base: bus.ram.base, size: bus.ram.size, kind: 'ram' as const, name: 'ram' },
+    ].sort((a, b) => a.base - b.base);
   }
 
   // ------------------------------------------------------------ memory and code

@@ -62,6 +62,11 @@ export class Bus implements PhysicalMemory {
     return undefined;
   }
 
+  /** The read-only memory windows (base and size), in mapping order. */
+  romWindows(): { base: number; size: number }[] {
+    return this.roms.map((r) => ({ base: r.base, size: r.bytes.length }));
+  }
+
   /** The devices on the bus, in address order. */
   devices(): readonly Mapping[] {
     return this.mappings;

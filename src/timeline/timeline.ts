@@ -75,8 +75,23 @@ export interface Control {
   readonly progress?: (icount: number, goal: number) => void;
 }
 
+/**
+ * Where a watchpoint stop leaves the timeline, in the direction of travel.
+ * 'completed': the access has happened (forward: after the accessing
+ * instruction; reverse: before it, at the instruction that made it).
+ * 'pending': the access is about to happen (forward: before the accessing
+ * instruction; reverse: after it). 'pending' is the timing of RISC-V debug
+ * triggers (Debug spec 5.2, "timing=0"), which gdb assumes on RISC-V: it
+ * steps over the access itself, with the watchpoints removed, and then
+ * compares the values. Resuming from a pending watchpoint stop in the same
+ * direction makes the access without stopping for it again.
+ */
+export type WatchTiming = 'completed' | 'pending';
+
 export interface TimelineOptions {
   readonly policy?: CheckpointPolicy;
+  /** Where watchpoint stops leave the timeline (default 'completed'). */
+  readonly watchTiming?: WatchTiming;
   /** Receives console output the first time the replay produces it. */
   readonly onOutput?: (bytes: Uint8Array, error: boolean) => void;
 }
@@ -97,6 +112,8 @@ export class Timeline {
   readonly replayer: Replayer;
   readonly store: CheckpointStore;
   readonly policy: CheckpointPolicy;
+  /** Where watchpoint stops leave the timeline. */
+  watchTiming: WatchTiming;
   readonly breakpoints = new Set<number>();
   readonly watchpoints: Watchpoint[] = [];
   catchpoints: Catchpoints = {};
@@ -123,6 +140,7 @@ export class Timeline {
     this.replayer = new Replayer(source, live);
     this.contents = this.replayer.contents;
     this.policy = options.policy ?? new DensityPolicy();
+    this.watchTiming = options.watchTiming ?? 'completed';
     this.onOutput = options.onOutput;
     const vm = this.replayer.vm;
     this.store = new CheckpointStore(vm.board.ram, vm.board.ram.dirty.subscribe());
@@ -355,6 +373,11 @@ export class Timeline {
     if (this.icount >= this.end) return this.endStop();
     this.vm.board.hart.breakpointSkip = this.icount; // resuming from a breakpoint here runs its instruction
     const stop = await this.forward(this.end, true, () => 'stop', control);
+    if (this.watchTiming === 'pending' && stop?.kind === 'watchpoint' && stop.access !== undefined) {
+      // Back to just before the accessing instruction (which may be where this continue started).
+      await this.seek(stop.access.icount);
+      return { ...stop, icount: this.icount, pc: this.vm.board.hart.pc >>> 0 };
+    }
     this.noteFocus(this.icount);
     return stop ?? this.endStop();
   }
@@ -366,16 +389,19 @@ export class Timeline {
    */
   async reverseContinue(control: Control = {}): Promise<Stop> {
     const origin = this.icount;
-    // Going backwards, a watched access is crossed at the instruction that made it:
-    // stop before that instruction, as gdb does in reverse.
-    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
+    // Going backwards, a watched access is crossed at the instruction that made it: a completed
+    // access stops before that instruction (at the writer), a pending one just after it (which may
+    // be where this reverse-continue started).
+    const after = this.watchTiming === 'pending' ? 1 : 0;
+    const when = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
+    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount + after : h.icount);
     let hi = origin;
     while (hi > 0) {
       const cp = this.store.atOrBefore(hi - 1)!;
       this.restore(cp);
       let last: Hit | undefined;
       const stop = await this.forward(hi, true, (h) => {
-        if (at(h) < origin && at(h) >= cp.icount) last = h;
+        if (when(h) < origin && when(h) >= cp.icount) last = h;
         return 'continue';
       }, { signal: control.signal, progress: (i) => control.progress?.(origin - i, origin) });
       if (stop?.kind === 'cancelled') {
