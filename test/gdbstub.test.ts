@@ -16,7 +16,6 @@ import { record } from '../src/api/index.js';
 import { DebugTarget } from '../src/debugger/debug-target.js';
 import { PacketReader, checksum, encodeRunLength, escapeBinary, expandRunLength, framePacket, unescapeBinary, type WireEvent } from '../src/gdbstub/packet-codec.js';
 import { RemoteProtocolServer } from '../src/gdbstub/remote-protocol-server.js';
-import { ScriptedConsole } from '../src/host/console-script.js';
 import { LiveHost } from '../src/host/live-host.js';
 import { RecordingReader } from '../src/replay/recording-file.js';
 import { Replayer } from '../src/replay/replayer.js';
@@ -434,6 +433,20 @@ describe('breakpoints, stepping and reverse execution', () => {
     expect(parseStop(await c.request('bc')).fields.get('watch')).toBe(calls.toString(16));
     expect(target.icount).toBe(atStore + 1);
     expect(await c.request(`z2,${calls.toString(16)},4`)).toBe('OK');
+    // Stepping across a watched store (either way) stops for it without moving, as a hardware trigger does.
+    await c.request('bs');
+    expect(target.icount).toBe(atStore);
+    await c.request(`Z2,${calls.toString(16)},4`);
+    const stepped = await c.request('s');
+    expect(parseStop(stepped).fields.get('watch')).toBe(calls.toString(16));
+    expect(target.icount).toBe(atStore);
+    await c.request(`z2,${calls.toString(16)},4`);
+    await c.request('s');
+    await c.request(`Z2,${calls.toString(16)},4`);
+    expect(parseStop(await c.request('bs')).fields.get('watch')).toBe(calls.toString(16));
+    expect(target.icount).toBe(atStore + 1);
+    await c.request(`z2,${calls.toString(16)},4`);
+    await c.request('bs');
     // Read and access watchpoints: rwatch on a read of g_op, awatch on the counter.
     const op = target.symbols.address('g_op')!;
     expect(await c.request(`Z3,${op.toString(16)},4`)).toBe('OK');
@@ -616,10 +629,8 @@ describe('robustness', () => {
 
 describe('a live session (an ELF)', () => {
   it('runs live, can be interrupted while the guest waits for input, and refuses writes (no recorded debugger writes yet)', async () => {
-    const console = new ScriptedConsole([]);
     // A console that never ends: the guest waits for input until Ctrl-C.
     const forever = { take: () => new Uint8Array(0), mayArrive: () => true, nextIcount: () => undefined, wait: () => new Promise<void>(() => {}), close: () => {} };
-    void console;
     const host = new LiveHost({ commandLine: 'uart-echo', console: forever });
     const target = new DebugTarget({ program: join(REPO, 'guests', 'build', 'uart-echo.elf'), host, watchTiming: 'pending' });
     const log: string[] = [];

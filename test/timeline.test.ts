@@ -64,6 +64,8 @@ beforeAll(async () => {
   await record({ program: elf, output: writes, input: 'at 0 "WXYZ"\n' });
 });
 
+const fullDigestAt = (t: Timeline) => fullDigest(t.vm);
+
 /** The full state digest of a straight replay to `icount`. */
 function straight(file: string, icount: number): string {
   const r = new Replayer(RecordingReader.open(file));
@@ -186,19 +188,49 @@ describe('watchpoint timing', () => {
     expect(t.vm.board.hart.pc >>> 0).toBe(seen[0]!.pc);
     // Resuming without stepping over the access triggers again at once, as a hardware trigger does.
     expect((await t.continueForward()).icount).toBe(seen[0]!.icount);
-    await t.stepForward();
+    const stepOver = async () => {
+      const saved = t.watchpoints.splice(0);
+      await t.stepForward();
+      t.watchpoints.push(...saved);
+    };
+    await stepOver();
     const second = await t.continueForward();
     expect(second.icount).toBe(seen[1]!.icount);
-    await t.stepForward();
+    await stepOver();
     // Backwards: the write just made is the first one crossed; the stop is after it.
     const back = await t.reverseContinue();
     expect(back.kind).toBe('watchpoint');
     expect(back.access!.icount).toBe(seen[1]!.icount);
     expect(t.icount).toBe(seen[1]!.icount + 1);
+    t.watchpoints.length = 0;
     await t.stepBack();
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
     const earlier = await t.reverseContinue();
     expect(earlier.access!.icount).toBe(seen[0]!.icount);
     expect(t.icount).toBe(seen[0]!.icount + 1);
+  });
+
+  it('pending: a single step across a watched access stops for it without moving, either way', async () => {
+    const seen = await writers();
+    const t = new Timeline(RecordingReader.open(writes), { watchTiming: 'pending' });
+    await t.seek(seen[0]!.icount);
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const onto = await t.stepForward();
+    expect(onto.kind).toBe('watchpoint');
+    expect(t.icount).toBe(seen[0]!.icount);
+    t.watchpoints.length = 0;
+    expect((await t.stepForward()).kind).toBe('step');
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const back = await t.stepBack();
+    expect(back.kind).toBe('watchpoint');
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+    // Steps that touch nothing watched move as usual.
+    expect((await t.stepForward()).kind).toBe('step');
+    expect(t.icount).toBe(seen[0]!.icount + 2);
+    expect((await t.stepBack()).kind).toBe('step');
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+    expect(fullDigestAt(t)).toBe(straight(writes, seen[0]!.icount + 1));
   });
 
   it('completed (the default): reverse stops at the writer, and resuming from there does not stop for it again', async () => {

@@ -165,7 +165,8 @@ export class RemoteSession {
 
   /** Ends the session after what was sent has been written. */
   private close(): void {
-    this.stream.end();
+    // Closed for good once the last reply is written, whether or not the client closes its side.
+    this.stream.end(() => this.stream.destroy());
     this.disconnected();
   }
 

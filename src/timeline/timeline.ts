@@ -355,17 +355,55 @@ export class Timeline {
     return { kind: 'step', icount: this.icount, pc: this.vm.board.hart.pc >>> 0, detail: `at icount ${this.icount}` };
   }
 
-  /** Steps n instructions forward (ignoring breakpoints, as stepi does). */
+  /**
+   * Steps n instructions forward (ignoring breakpoints, as stepi does). With
+   * pending watch timing, a single step whose instruction makes a watched
+   * access does not move: it stops for the watchpoint, as a hardware trigger
+   * does (the client steps over the access with its watchpoints removed).
+   */
   async stepForward(n = 1, control: Control = {}): Promise<Stop> {
     if (this.icount >= this.end) return this.endStop();
-    const stop = await this.seek(this.icount + n, control);
-    return stop.kind === 'step' && this.icount >= this.end && this.icount < this.icount + n ? this.endStop() : stop;
+    const origin = this.icount;
+    if (n === 1 && this.watchTiming === 'pending' && this.watchpoints.length > 0) {
+      const hit = await this.watchedAccessAhead(control);
+      if (hit !== undefined) {
+        await this.seek(origin);
+        return this.stopAt(hit);
+      }
+      if (this.icount !== origin + 1) return this.seek(origin + 1, control);
+    }
+    const stop = await this.seek(origin + n, control);
+    return stop.kind === 'step' && this.icount >= this.end ? this.endStop() : stop;
   }
 
-  /** Steps n instructions back. */
+  /** Steps n instructions back; with pending watch timing, a single step back across a watched access stops for it without moving (see stepForward). */
   async stepBack(n = 1, control: Control = {}): Promise<Stop> {
     if (this.icount === 0) return this.startStop();
-    return this.seek(this.icount - n, control);
+    const origin = this.icount;
+    if (n === 1 && this.watchTiming === 'pending' && this.watchpoints.length > 0) {
+      const back = await this.seek(origin - 1, control);
+      if (back.kind === 'cancelled') return back;
+      const hit = await this.watchedAccessAhead(control);
+      if (hit !== undefined && this.icount === origin) return this.stopAt(hit);
+    }
+    return this.seek(origin - n, control);
+  }
+
+  /**
+   * Runs the one instruction at the current position with the watchpoints
+   * armed; returns the watchpoint hit it makes, if any. The timeline ends one
+   * step further (or where the guest stopped).
+   */
+  private async watchedAccessAhead(control: Control): Promise<Hit | undefined> {
+    const start = this.icount;
+    let hit: Hit | undefined;
+    this.vm.board.hart.breakpointSkip = start;
+    await this.forward(start + 1, true, (h) => {
+      if (h.kind !== 'watchpoint' || h.access?.icount !== start) return 'continue';
+      hit = h;
+      return 'stop';
+    }, control);
+    return hit;
   }
 
   /** Runs forward to the next breakpoint, watchpoint or catchpoint, or to the end. */
