@@ -92,6 +92,28 @@ describe('debugger writes in a live session', () => {
     expect(target.evaluate('total', 0).value).toBe('77');
   });
 
+  it('made together at one icount all show when the timeline arrives there again, from before or after', async () => {
+    const { target } = liveTarget();
+    const at = await stopAtPrintf(target);
+    target.writeRegister(5, 0x11111111);
+    target.writeRegister(6, 0x22222222);
+    target.writeMemory(0x80200000, Uint8Array.of(1, 2, 3));
+    target.writeRegister(7, 0x33333333);
+    const state = () => [...[5, 6, 7].map((i) => target.registers().x[i]), ...target.readMemory(0x80200000, 3).data];
+    const edited = state();
+    expect(edited).toEqual([0x11111111, 0x22222222, 0x33333333, 1, 2, 3]);
+    await target.seek(at - 1);
+    expect(state()).not.toEqual(edited);
+    await target.seek(at);
+    expect(state()).toEqual(edited);
+    await target.seek(at + 5);
+    await target.seek(at);
+    expect(state()).toEqual(edited);
+    await target.seek(0);
+    await target.seek(at);
+    expect(state()).toEqual(edited);
+  });
+
   it('are refused in the recorded past, with a message that says where changes are possible', async () => {
     const { target } = liveTarget();
     const at = await stopAtPrintf(target);

@@ -270,7 +270,24 @@ export class Timeline {
       this.verified.add(c);
     }
     // Arriving at an icount includes the debugger writes made there (a checkpoint may predate them).
-    if (this.replayer.host.peek()?.source === InputSource.DebuggerWrite) this.replayer.checkedRun.runUntil(c.icount);
+    this.applyWritesHere();
+  }
+
+  /**
+   * Applies every debugger write logged at the current icount. The run pauses
+   * after each one (for its state check), so a run that stops at this icount
+   * would otherwise show only the first of several changes made here.
+   */
+  private applyWritesHere(): void {
+    const host = this.replayer.host;
+    const icount = this.vm.board.hart.icount;
+    for (;;) {
+      const next = host.peek();
+      if (next?.source !== InputSource.DebuggerWrite || next.icount !== icount) return;
+      const before = host.consumed;
+      this.replayer.checkedRun.runUntil(icount);
+      if (host.consumed === before) return;
+    }
   }
 
   /**
@@ -336,6 +353,7 @@ export class Timeline {
           if (control.signal?.aborted === true) return { kind: 'cancelled', icount: hart.icount, pc: hart.pc >>> 0, detail: 'cancelled' };
         }
       }
+      this.applyWritesHere();
       return undefined;
     } finally {
       if (armed) this.arm(false);
