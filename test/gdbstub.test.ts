@@ -628,7 +628,7 @@ describe('robustness', () => {
 // ------------------------------------------------------------------ live sessions
 
 describe('a live session (an ELF)', () => {
-  it('runs live, can be interrupted while the guest waits for input, and refuses writes (no recorded debugger writes yet)', async () => {
+  it('runs live, can be interrupted while the guest waits for input, and changes memory and registers only at its end, as logged inputs', async () => {
     // A console that never ends: the guest waits for input until Ctrl-C.
     const forever = { take: () => new Uint8Array(0), mayArrive: () => true, nextIcount: () => undefined, wait: () => new Promise<void>(() => {}), close: () => {} };
     const host = new LiveHost({ commandLine: 'uart-echo', console: forever });
@@ -645,11 +645,35 @@ describe('a live session (an ELF)', () => {
     expect(stop.signal).toBe(2);
     const reached = target.icount;
     expect(reached).toBeGreaterThan(0);
-    // The live run's history can be reversed.
+    // The live run's history can be reversed; its past cannot change.
     await c.request('bs');
     expect(target.icount).toBe(reached - 1);
     expect(await c.request('M80200000,1:00')).toMatch(/^E/);
-    expect(log.at(-1)).toMatch(/this session is recorded/);
+    expect(log.at(-1)).toMatch(/^refused: cannot change memory at 0x80200000 here: icount \d+ is in this session's recorded past/);
+    expect(await c.request('P5=78563412')).toMatch(/^E/);
+    // At its end it can: memory (M and X), registers (P and G), each a logged input.
+    await c.request('s');
+    expect(target.icount).toBe(reached);
+    const sp = target.registers().x[2]!;
+    const slot = sp - 64;
+    expect(await c.request(`M${slot.toString(16)},4:efbeadde`)).toBe('OK');
+    expect(await c.request(`X${(slot + 4).toString(16)},2:${escapeBinary('#*')}`)).toBe('OK');
+    expect(await c.request(`m${slot.toString(16)},6`)).toBe('efbeadde232a');
+    expect(await c.request('P5=78563412')).toBe('OK');
+    expect(await c.request('p5')).toBe('78563412');
+    const g = await c.request('g');
+    expect(await c.request(`G${g.slice(0, 6 * 8)}${le(0xcafe)}${g.slice(7 * 8)}`)).toBe('OK');
+    expect(await c.request('p6')).toBe(le(0xcafe));
+    expect(await c.request(`G${le(1)}${g.slice(8)}`)).toMatch(/^E/); // x0 is hard-wired
+    expect(await c.request(`P${(65 + 0x300).toString(16)}=00000000`)).toMatch(/^E/); // CSRs are read-only
+    expect(await c.request('M10000000,1:41')).toMatch(/^E/); // a device, not RAM
+    // Back and forth: the changes replay at the boundary where they were made.
+    await c.request('bs');
+    expect(await c.request('p5')).not.toBe('78563412');
+    await c.request('s');
+    expect(await c.request('p5')).toBe('78563412');
+    expect(await c.request('p6')).toBe(le(0xcafe));
+    expect(await c.request(`m${slot.toString(16)},6`)).toBe('efbeadde232a');
     host.close();
   });
 });

@@ -703,6 +703,22 @@ export class DebugTarget {
     return data.length;
   }
 
+  /**
+   * Sets a register by number (1-31: x1-x31, 32: the pc) at the live
+   * frontier, as a logged change. x0 takes only zero: it is hard-wired.
+   */
+  writeRegister(index: number, value: number): void {
+    const name = index === PC_REGISTER_INDEX ? 'the pc' : `x${index}`;
+    if (!Number.isInteger(index) || index < 0 || index > PC_REGISTER_INDEX) throw new TargetError(`no register ${index}: only x0-x31 and the pc (32)`);
+    if (index === 0) {
+      if ((value >>> 0) !== 0) throw new TargetError('x0 is hard-wired to zero');
+      return;
+    }
+    if (!this.writable) this.refuseWrite(name);
+    this.timeline.write({ kind: 'register', register: index, value: value >>> 0 });
+    this.nodes = [];
+  }
+
   /** A right-hand side: an expression in the frame, or a plain number when there is no debug information. */
   private operandValue(text: string, level: number): Value {
     const t = text.trim();

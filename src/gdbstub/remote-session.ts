@@ -10,8 +10,10 @@
  * parse) and never ends the session; only `k`, `vKill`, `D` or a closed
  * connection do.
  *
- * The machine's past is fixed: memory and register writes are refused (the
- * message goes to the server's log, and to clients that accept `E.text`).
+ * The machine's past is fixed: memory and register writes are refused in a
+ * replay, and in a live session anywhere but at the end of what has run,
+ * where they are made as logged inputs so the recording still replays (the
+ * refusal goes to the server's log, and to clients that accept `E.text`).
  */
 import type { Duplex } from 'node:stream';
 import { TargetError, type DebugTarget } from '../debugger/debug-target.js';
@@ -212,9 +214,9 @@ export class RemoteSession {
       case undefined: return '';
       case '?': return this.stopPacket(this.lastStop ?? this.here(), this.lastInterrupted);
       case 'g': return p.length === 1 ? encodeRunLength(this.allRegisters()) : E_MALFORMED;
-      case 'G': return this.refuse('the registers');
+      case 'G': return this.writeRegisters(p.slice(1));
       case 'p': return this.readRegister(p.slice(1));
-      case 'P': return this.refuse('a register');
+      case 'P': return this.writeRegister(p.slice(1));
       case 'm': return this.readMemory(p.slice(1));
       case 'M': return this.writeMemory(p.slice(1), false);
       case 'X': return this.writeMemory(p.slice(1), true);
@@ -334,17 +336,54 @@ export class RemoteSession {
     return E_NO_SUCH;
   }
 
-  /** Refuses a write to the machine: its past is fixed (the target's message says what to do instead). */
-  private refuse(what: string): string {
-    try {
-      this.target.refuseWrite(what);
-    } catch (e) {
-      if (!(e instanceof TargetError)) throw e;
-      this.log(`refused: ${e.message}`);
-      return this.client.errorMessages ? `E.${protocolText(e.message)}` : E_REFUSED;
-    }
-    return E_REFUSED;
+  /** `G`: x0..x31 and the pc; only the registers that change are written. */
+  private writeRegisters(hex: string): string {
+    const bytes = hexToBytes(hex);
+    if (bytes === undefined || bytes.length !== G_PACKET_REGISTERS * 4) return E_MALFORMED;
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const wanted = Array.from({ length: G_PACKET_REGISTERS }, (_, i) => view.getUint32(4 * i, true));
+    const now = this.target.registers();
+    const current = [...now.x, now.pc];
+    return this.changing(() => {
+      if (wanted[0] !== 0) this.target.writeRegister(0, wanted[0]!);
+      const changed = wanted.flatMap((v, i) => (v !== current[i] ? [i] : []));
+      if (changed.length > 0 && !this.target.writable) this.target.refuseWrite('the registers');
+      for (const i of changed) this.target.writeRegister(i === G_PACKET_REGISTERS - 1 ? PC_REGNUM : i, wanted[i]!);
+    });
   }
+
+  /** `P n=value`: x1..x31 and the pc can change (in a live session, at its end); CSRs and priv cannot. */
+  private writeRegister(args: string): string {
+    const m = /^([0-9a-f]+)=([0-9a-f]{8})$/i.exec(args);
+    const n = parseHex(m?.[1]);
+    const bytes = hexToBytes(m?.[2] ?? '');
+    if (n === undefined || bytes === undefined) return E_MALFORMED;
+    const value = new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true);
+    if (n > PC_REGNUM) {
+      const name = n === PRIV_REGNUM ? 'priv' : n >= FIRST_CSR_REGNUM && n < FIRST_CSR_REGNUM + 4096 ? `CSR 0x${(n - FIRST_CSR_REGNUM).toString(16)}` : undefined;
+      if (name === undefined) return E_NO_SUCH;
+      return this.failed(new TargetError(`cannot change ${name}: CSRs and the privilege level are read-only in the debugger`));
+    }
+    return this.changing(() => this.target.writeRegister(n, value));
+  }
+
+  /** Runs a change to the machine: OK, or the refusal (a replay's past is fixed; a live run changes only at its end). */
+  private changing(change: () => void): string {
+    try {
+      change();
+      return 'OK';
+    } catch (e) {
+      if (e instanceof TargetError) return this.failed(e);
+      throw e;
+    }
+  }
+
+  /** An error the person at gdb should read: logged, and in the reply for clients that take `E.text`. */
+  private failed(e: TargetError): string {
+    this.log(`refused: ${e.message}`);
+    return this.client.errorMessages ? `E.${protocolText(e.message)}` : E_REFUSED;
+  }
+
 
   // ------------------------------------------------------------ memory
 
@@ -371,7 +410,7 @@ export class RemoteSession {
     if (data === undefined || data.length !== length) return E_MALFORMED;
     // gdb probes for X with a write of nothing: that changes nothing, so it is fine everywhere.
     if (length === 0) return 'OK';
-    return this.refuse(`memory at 0x${address.toString(16)}`);
+    return this.changing(() => { this.target.writeMemory(address, data); });
   }
 
   // ------------------------------------------------------------ breakpoints and watchpoints
@@ -420,8 +459,11 @@ export class RemoteSession {
     }
     if (addressText !== '') {
       const address = parseHex(addressText);
-      if (address === undefined) return E_MALFORMED;
-      if (address !== this.target.pc) return this.refuse('the pc');
+      if (address === undefined || address > 0xffffffff) return E_MALFORMED;
+      if (address !== this.target.pc) {
+        const moved = this.changing(() => this.target.writeRegister(PC_REGNUM, address));
+        if (moved !== 'OK') return moved;
+      }
     }
     return this.resume(command === 'c' || command === 'C' ? 'continue' : 'step');
   }
