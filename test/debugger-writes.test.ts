@@ -126,6 +126,16 @@ describe('debugger writes in a live session', () => {
     expect(target.writable).toBe(true);
   });
 
+  it('are refused once the guest has exited: nothing would run after them', async () => {
+    const { target } = liveTarget();
+    const end = await target.continue();
+    expect(end.kind).toBe('exit');
+    expect(target.icount).toBe(target.timeline.furthest);
+    expect(target.writable).toBe(false);
+    expect(() => target.writeMemory(0x80200000, new Uint8Array([1]))).toThrow(/the guest has stopped for good here/);
+    expect(() => target.assign('$s1', '1', 0)).toThrow(/the guest has stopped for good here/);
+  });
+
   it('refuse what cannot be changed', async () => {
     const { target } = liveTarget();
     await stopAtPrintf(target);

@@ -599,6 +599,9 @@ export class DebugTarget {
   /** Refuses a state change where it cannot be made: in a replay, or in a live session's recorded past. */
   refuseWrite(what: string): never {
     const t = this.timeline;
+    if (this.live && t.icount === t.furthest && t.vm.board.power.kind !== 'on') {
+      throw new TargetError(`cannot change ${what}: the guest has stopped for good here (icount ${t.icount}), nothing would run after the change`);
+    }
     throw new TargetError(this.live
       ? `cannot change ${what} here: icount ${t.icount} is in this session's recorded past; changes are made at its end (icount ${t.furthest}): continue there first`
       : `cannot change ${what} while replaying a recording: its past is fixed (fork a new recording to change the future)`);

@@ -203,7 +203,7 @@ export class Timeline {
    * else the change would rewrite a recorded past.
    */
   get writable(): boolean {
-    return this.contents.live && this.icount === this.frontier && this.replayer.host.canWrite;
+    return this.contents.live && this.icount === this.frontier && this.replayer.host.canWrite && this.vm.board.power.kind === 'on';
   }
 
   /**
