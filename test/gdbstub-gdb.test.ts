@@ -243,16 +243,33 @@ describe.skipIf(!available)('gdb-multiarch against retrovisor gdbserver (symbols
 });
 
 describe.skipIf(!available)('gdb-multiarch against retrovisor gdbserver (symbols-O0, live)', () => {
-  it('debugs an ELF run live, backwards too', async () => {
+  it('debugs an ELF run live, backwards too; at its end, set var and calls change the run (as recorded inputs)', async () => {
     const server = await startServer(ELF);
     const r = await gdb(server.port, [
-      'break mul', 'continue', 'watch s_calls', 'reverse-continue', PRINT_PC, 'monitor info', 'p s_calls', 'kill',
+      'break mul', 'continue', 'watch s_calls', 'reverse-continue', PRINT_PC, 'monitor info', 'p s_calls', 'delete',
+      // In the recorded past, nothing changes.
+      'set var g_counter = 1', 'p g_counter',
+      // At the end of what has run, it does: a variable, a register, and a call of add().
+      'break scale', 'continue', 'set var g_counter = 42', 'p g_counter', 'p add(100, 23)', 'p s_calls', 'set var $s1 = 7', 'p $s1',
+      'reverse-stepi', 'p g_counter', 'stepi', 'p g_counter', 'p $s1',
+      'kill',
     ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain('Breakpoint 1, mul (a=4, b=68) at guests/symbols/symbols.c:45');
     expect(r.stdout).toMatch(/Old value = 1\nNew value = 0\n0x[0-9a-f]+ in add \(a=2, b=3\) at guests\/symbols\/symbols\.c:40/);
     expect(r.stderr).toContain('a live run, recorded as it goes');
     expect(r.stdout).toMatch(/^\$1 = 0$/m);
+    expect(r.stderr).toMatch(/Cannot access memory at address 0x[0-9a-f]+/);
+    expect(server.stderr).toMatch(/refused: cannot change memory at 0x[0-9a-f]+ here: icount \d+ is in this session's recorded past/);
+    expect(r.stdout).not.toMatch(/^\$2 = 1$/m);
+    expect(r.stdout).toMatch(/^Breakpoint 3, scale \(/m);
+    expect(r.stdout).toMatch(/^\$3 = 42$/m);
+    expect(r.stdout).toMatch(/^\$4 = 123$/m);
+    expect(r.stdout).toMatch(/^\$5 = 3$/m); // two calls by the program, one by gdb
+    expect(r.stdout).toMatch(/^\$6 = 7$/m);
+    expect(r.stdout).toMatch(/^\$7 = 42$/m); // one step back is after the change: it was made before the call
+    expect(r.stdout).toMatch(/^\$8 = 42$/m);
+    expect(r.stdout).toMatch(/^\$9 = 7$/m);
     expect(await server.exited).toBe(0);
   });
 });
