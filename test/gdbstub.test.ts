@@ -611,6 +611,21 @@ describe('robustness', () => {
     await expect(RemoteClient.connect(port)).rejects.toThrow();
   });
 
+  it('answers a client that sends its packets and closes its side, then closes', async () => {
+    const { port } = await serve(symbols);
+    const c = await RemoteClient.connect(port);
+    clients.push(c);
+    c.ackMode = false;
+    c.sendRaw(`${frame('QStartNoAckMode')}${frame('qC')}${frame('m1000,4')}${frame('vCont;s')}`);
+    c.socket.end();
+    expect(await c.next()).toBe('OK');
+    expect(await c.next()).toBe('QC1');
+    expect(expandRle((await c.next())!)).toMatch(/^[0-9a-f]{8}$/);
+    expect(await c.next()).toMatch(/^T05/);
+    expect(await c.next(2000)).toBeUndefined();
+    expect(c.closed).toBe(true);
+  });
+
   it('detaching leaves the position for the next client', async () => {
     const { port, target } = await serve(symbols);
     const c = await connect(port);

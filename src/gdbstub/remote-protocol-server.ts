@@ -27,7 +27,8 @@ export class RemoteProtocolServer {
 
   constructor(private readonly target: DebugTarget, options: ServerOptions = {}) {
     this.log = options.log ?? (() => {});
-    this.server = net.createServer((socket) => this.accept(socket));
+    // Half-open: a client may send its packets and close its side, and still get the replies.
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.closed = new Promise((resolve) => this.server.on('close', () => resolve()));
   }
 
@@ -51,13 +52,10 @@ export class RemoteProtocolServer {
       return;
     }
     this.log(`client connected from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`);
-    socket.pause();
-    const previous = this.previous;
-    const session = new RemoteSession(this.target, socket, { log: this.log, onKill: () => { void this.close(); } });
+    // The previous client may still be finishing an interrupted operation: serve this one after it.
+    const session = new RemoteSession(this.target, socket, { log: this.log, onKill: () => { void this.close(); }, after: this.previous });
     this.session = session;
     this.previous = session.done;
-    // The previous client may still be finishing an interrupted operation: serve this one after it.
-    void previous.then(() => socket.resume());
     void session.done.then(() => this.log('client disconnected'));
   }
 
@@ -66,7 +64,7 @@ export class RemoteProtocolServer {
     if (this.stopping) return this.closed;
     this.stopping = true;
     this.server.close();
-    if (this.session?.connected === true) this.session.disconnect();
+    this.session?.disconnect();
     await this.previous;
     return this.closed;
   }

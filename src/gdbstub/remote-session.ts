@@ -46,12 +46,16 @@ export interface SessionOptions {
   readonly log?: (line: string) => void;
   /** Called when the client kills the target (`k`, `vKill`): the server should stop. */
   readonly onKill?: () => void;
+  /** Packets wait until this resolves (the previous client's last operation has stopped). */
+  readonly after?: Promise<void>;
 }
 
 export class RemoteSession {
   private readonly reader = new PacketReader(PACKET_SIZE * 2);
   private readonly queue: string[] = [];
   private busy = false;
+  /** Whether packets may be handled yet (see SessionOptions.after). */
+  private started = false;
   private ackMode = true;
   private closed = false;
   /** The last packet sent, for a client that asks for it again with '-'. */
@@ -69,6 +73,11 @@ export class RemoteSession {
   private readonly documents: ReadonlyMap<string, string>;
   private readonly memoryMap: string;
   private readonly log: (line: string) => void;
+  private readonly onKill: () => void;
+  /** The client closed its side: answer what it sent, then close ours. */
+  private inputEnded = false;
+  /** What to do once the packet being handled is done (the client went away meanwhile). */
+  private whenIdle: (() => void) | undefined;
   private settle: () => void = () => {};
   /** Resolves once the connection is closed and any running operation has stopped. */
   readonly done: Promise<void>;
@@ -82,15 +91,20 @@ export class RemoteSession {
     this.done = new Promise((resolve) => { this.settle = resolve; });
     stream.on('data', (chunk: Buffer) => this.receive(chunk));
     stream.on('close', () => this.disconnected());
-    stream.on('end', () => this.disconnected());
+    stream.on('end', () => {
+      this.inputEnded = true;
+      if (!this.busy && this.started) this.close();
+    });
     stream.on('error', () => this.disconnected());
+    void (options.after ?? Promise.resolve()).then(() => {
+      this.started = true;
+      void this.pump();
+    });
   }
 
-  private readonly onKill: () => void;
-
-  /** Whether the client is still connected. */
+  /** Whether the client is still connected and may send more (a client that closed its side only waits for answers). */
   get connected(): boolean {
-    return !this.closed;
+    return !this.closed && !this.inputEnded;
   }
 
   // ------------------------------------------------------------ the wire
@@ -163,8 +177,6 @@ export class RemoteSession {
     else this.whenIdle = finish;
   }
 
-  private whenIdle: (() => void) | undefined;
-
   /** Ends the session after what was sent has been written. */
   private close(): void {
     // Closed for good once the last reply is written, whether or not the client closes its side.
@@ -179,7 +191,7 @@ export class RemoteSession {
   }
 
   private async pump(): Promise<void> {
-    if (this.busy) return;
+    if (this.busy || !this.started) return;
     this.busy = true;
     try {
       while (this.queue.length > 0 && !this.closed) {
@@ -199,6 +211,7 @@ export class RemoteSession {
       const idle = this.whenIdle;
       this.whenIdle = undefined;
       idle?.();
+      if (this.inputEnded && !this.closed && this.queue.length === 0) this.close();
     }
   }
 
