@@ -126,6 +126,23 @@ describe('debugger writes in a live session', () => {
     expect(target.writable).toBe(true);
   });
 
+  it('made at the very end of a saved session replay (all of them, not only the first)', async () => {
+    const { target } = liveTarget();
+    const at = await stopAtPrintf(target);
+    target.writeMemory(0x80200000, Uint8Array.of(7, 8, 9));
+    target.writeRegister(5, 0x11111111);
+    target.writeRegister(6, 0x22222222);
+    const file = join(dir, 'edited-at-end.rvr');
+    await target.saveRecording(file);
+    const r = replay(file);
+    expect(r.icount).toBe(at);
+    expect(r.registers![5]! >>> 0).toBe(0x11111111);
+    expect(r.registers![6]! >>> 0).toBe(0x22222222);
+    const cli = await runCli(['replay', '--verify', file]);
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+  });
+
   it('are refused once the guest has exited: nothing would run after them', async () => {
     const { target } = liveTarget();
     const end = await target.continue();
