@@ -510,7 +510,7 @@ describe('monitor commands', () => {
     expect((await c.monitor('catch none')).output).toBe('catching nothing\n');
     expect((await c.monitor('info')).output).toContain('a replay of a recording');
     expect((await c.monitor('help')).output).toContain('monitor seek ICOUNT');
-    for (const bad of ['seek', 'seek lots', 'frobnicate', 'lastwrite', 'catch fish']) {
+    for (const bad of ['seek', 'seek lots', 'frobnicate', 'lastwrite', 'catch fish', 'save x.rvr']) {
       const r = await c.monitor(bad);
       expect(r.payload).toBe('OK');
       expect(r.output).toMatch(/^error: /);
@@ -689,6 +689,15 @@ describe('a live session (an ELF)', () => {
     expect(await c.request('p5')).toBe('78563412');
     expect(await c.request('p6')).toBe(le(0xcafe));
     expect(await c.request(`m${slot.toString(16)},6`)).toBe('efbeadde232a');
+    // The session so far, saved, replays with the changes.
+    const saved = join(dir, 'live.rvr');
+    const save = await c.monitor(`save ${saved}`);
+    expect(save.output).toBe(`saved the recording (icount 0..${target.timeline.furthest}) to ${saved}\n`);
+    const replayed = straight(saved, reached);
+    expect(replayed.x[5]).toBe(0x12345678);
+    expect(replayed.x[6]).toBe(0xcafe);
+    expect(replayed.word(slot)).toBe(0xdeadbeef);
+    expect((await c.monitor(`save ${join(dir, 'no-such-dir', 'x.rvr')}`)).output).toMatch(/^error: cannot save to /);
     host.close();
   });
 });

@@ -42,7 +42,10 @@ In gdb (gdb-multiarch):   target remote :PORT
   then break, continue, stepi, reverse-stepi, reverse-continue, reverse-next,
   reverse-finish, watch, info registers, x, bt ... and:
   monitor when | monitor seek ICOUNT | monitor lastwrite ADDR | monitor help
-Memory and register writes are refused: a recording's past is fixed.
+The guest's console output appears here; a program's console input comes from
+this terminal (Ctrl-A X quits) or from --input.
+Memory and register writes are refused in a replay (its past is fixed); in a
+live session they are made at the end of what has run, as recorded inputs.
 The server stops when gdb kills the target ("kill"); detaching leaves it running
 for the next connection.`)
     .action(async (target: string, args: string[], opts: GdbserverOptions) => {

@@ -12,6 +12,7 @@ export const MONITOR_HELP = [
   'monitor seek ICOUNT          go to an instruction count (then: maint flush register-cache)',
   'monitor info                 the session: program, live or replay, history, checkpoints',
   'monitor lastwrite ADDR [LEN] the last write before now to LEN bytes (default 4) at ADDR',
+  'monitor save FILE.rvr         a live session: save its recording so far (replayable, e.g. by gdbserver FILE.rvr)',
   'monitor catch trap [CAUSE...] | interrupt | privilege | none',
   '                             also stop (both ways) at traps, interrupts or privilege changes',
   'monitor help                 this list',
@@ -66,6 +67,18 @@ export class MonitorCommands {
         }
         case 'catch':
           return { lines: [this.catch(words.slice(1))] };
+        case 'save': {
+          if (!this.target.live) throw new TargetError('only a live session has a recording to save: this one replays a recording already');
+          if (words[1] === undefined) throw new TargetError('save needs a file name, e.g. monitor save run.rvr');
+          const file = path.resolve(words.slice(1).join(' '));
+          try {
+            await this.target.saveRecording(file);
+          } catch (e) {
+            if (e instanceof TargetError) throw e;
+            throw new TargetError(`cannot save to ${file}: ${(e as Error).message}`);
+          }
+          return { lines: [`saved the recording (icount 0..${this.target.timeline.furthest}) to ${file}`] };
+        }
         default:
           throw new TargetError(`unknown monitor command "${words[0]}" (try monitor help)`);
       }

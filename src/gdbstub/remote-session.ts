@@ -184,8 +184,9 @@ export class RemoteSession {
     this.disconnected();
   }
 
-  /** Drops the connection now (the server is stopping). */
+  /** Drops the connection now (the server is stopping), unless the session is already ending on its own. */
   disconnect(): void {
+    if (this.closed) return;
     this.stream.destroy();
     this.disconnected();
   }
