@@ -8,7 +8,7 @@
  * monitor commands, and robustness: malformed packets, bad checksums, unknown
  * commands, fuzzed input and clients that disconnect mid-command.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -708,12 +708,23 @@ describe('retrovisor gdbserver', () => {
   it('turns bad input into one line and exit code 125', async () => {
     const text = join(dir, 'not-a-program.txt');
     writeFileSync(text, 'hello, I am not an ELF\n');
+    // A real recording, cut short inside its header; and one with a flipped byte in its header's JSON.
+    const whole = readFileSync(symbols);
+    const truncated = join(dir, 'truncated.rvr');
+    writeFileSync(truncated, whole.subarray(0, 20));
     const damaged = join(dir, 'damaged.rvr');
-    writeFileSync(damaged, Buffer.concat([Buffer.from('RVR1'), Buffer.alloc(64, 0xab)]));
+    const flipped = Buffer.from(whole);
+    flipped[24] = flipped[24]! ^ 0x55;
+    writeFileSync(damaged, flipped);
+    const shortElf = join(dir, 'short.elf');
+    writeFileSync(shortElf, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]));
     for (const [args, message] of [
       [['gdbserver', join(dir, 'missing.rvr'), '--port', '0'], /missing\.rvr: no such file/],
-      [['gdbserver', text, '--port', '0'], /./],
-      [['gdbserver', damaged, '--port', '0'], /./],
+      [['gdbserver', dir, '--port', '0'], /is a directory/],
+      [['gdbserver', text, '--port', '0'], /is neither a RISC-V ELF program nor a recording/],
+      [['gdbserver', truncated, '--port', '0'], /truncated\.rvr/],
+      [['gdbserver', damaged, '--port', '0'], /damaged\.rvr/],
+      [['gdbserver', shortElf, '--port', '0'], /short\.elf is truncated/],
       [['gdbserver', symbols, '--port', 'many'], /--port must be a non-negative integer/],
       [['gdbserver', symbols, '--port', '70000'], /--port must be at most 65535/],
     ] as const) {

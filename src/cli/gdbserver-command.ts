@@ -3,7 +3,7 @@
  * over a recording (replayed, with reverse execution) or over a guest ELF
  * run live and recorded as it goes (so it can be reversed too).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { DebugTarget, TargetError } from '../debugger/debug-target.js';
@@ -12,6 +12,7 @@ import { ConsoleInput } from '../host/console-input.js';
 import { ScriptedConsole } from '../host/console-script.js';
 import type { ConsoleSource } from '../host/console-source.js';
 import { LiveHost } from '../host/live-host.js';
+import { RECORDING_MAGIC } from '../replay/recording-file.js';
 import { SymbolsError } from '../symbols/symbols.js';
 import { clockOf, semihostRootOf } from './run-command.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
@@ -58,11 +59,16 @@ async function serveGdb(file: string, args: readonly string[], opts: GdbserverOp
   if (port > 65535) throw new UserError(`--port must be at most 65535 (got ${port})`);
   let head: Buffer;
   try {
-    head = readFileSync(file).subarray(0, 4);
-  } catch {
-    throw new UserError(`${file}: no such file`);
+    if (statSync(file).isDirectory()) throw new UserError(`${file} is a directory, not a program or a recording`);
+    head = readFileSync(file).subarray(0, RECORDING_MAGIC.length);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as { code?: string }).code;
+    throw new UserError(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read (${(e as Error).message})`);
   }
   const isElf = head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+  const isRecording = RECORDING_MAGIC.every((b, i) => head[i] === b);
+  if (!isElf && !isRecording) throw new UserError(`${file} is neither a RISC-V ELF program nor a recording (.rvr, written by retrovisor record)`);
   let host: LiveHost | undefined;
   let console: ConsoleSource | undefined;
   let server: RemoteProtocolServer | undefined;
