@@ -100,11 +100,13 @@ const GDB_BUGS: { name: string; files: RegExp; fix: (output: string) => string }
     // DW_OP_piece 1), and at -O2 `int squares[5]` is three 4-byte pieces
     // (two empty, then the value 4). The bytes after the last piece have no
     // location, so w.half[1] and squares[3], squares[4] are optimized out.
-    // gdb's check_pieced_synthetic_pointer walks the pieces looking for one
-    // that is not an implicit pointer; a range wholly beyond the last piece
-    // meets none, so gdb answers "synthetic pointer" and prints an int16_t
-    // and two ints as <synthetic pointer>. (w.u and w.byte print as gdb does:
-    // the partly known value with its missing bytes as zeros.)
+    // gdb 13's check_pieced_synthetic_pointer (dwarf2/expr.c) walks the
+    // pieces looking for one that is not an implicit pointer and returns
+    // true when it runs out of pieces, so a range wholly beyond the last
+    // piece counts as "synthetic" and gdb prints an int16_t and two ints as
+    // <synthetic pointer>. (Later gdb returns `bit_length == 0` there and
+    // marks the bits after the last piece optimized out.) w.u and w.byte
+    // print as gdb 13 does: the partly known value, missing bytes as zeros.
     name: 'gdb prints <synthetic pointer> for scalars beyond the last DW_OP_piece (w.half[1], squares[3] and [4] in main)',
     files: /^symbols-clang-(Og|O2|O2-dwarf4)$/,
     fix: (o) => o.replaceAll('{68, <synthetic pointer>}', '{68, <optimized out>}')
