@@ -83,10 +83,12 @@ const KNOWN_GAPS: Record<string, string> = {
  */
 const GDB_BUGS: { name: string; files: RegExp; fix: (output: string) => string }[] = [
   {
-    // cooked_indexer::scan_attributes gives the unit's address map a 1-byte
-    // range at the address of every variable that has a DW_AT_location, unless
-    // .debug_aranges already described the unit (gcc's units are; clang's are
-    // not). g_message is const, so picolibc's linker script puts it in .text;
+    // gdb's cooked_indexer::scan_attributes gives a unit's address map a
+    // 1-byte range at the address of every variable with a DW_AT_location,
+    // unless the unit's addresses were already seen: from .debug_aranges
+    // (gcc's units) or a unit-wide DW_AT_low_pc/high_pc. clang's units have
+    // neither (no aranges, DW_AT_ranges). g_message is const, so picolibc's
+    // linker script puts it in .text;
     // printing a pointer to it (msg) looks its address up, finds the unit in
     // the map but no block of its symtab covering it, and gdb interleaves two
     // warnings with the value. They are diagnostics, not part of the value.
