@@ -105,6 +105,20 @@ describe('symbols API on clang builds', () => {
     expect(symbols.lineAt(0x800001f0)).toMatchObject({ file: 'guests/symbols/symbols.c', line: 40 });
   });
 
+  it('reads clang\'s .debug_frame (CIE version 4) through main\'s prologue', () => {
+    const { symbols } = load('symbols-clang-O2');
+    const main = symbols.functionsNamed('main')[0]!;
+    const at = (pc: number): string => {
+      const row = symbols.cfi.rowAt(pc)!;
+      return row.cfa.kind === 'register' ? `x${row.cfa.register}+${row.cfa.offset} ra:${row.registers.get(1)?.kind ?? 'same'}` : 'expr';
+    };
+    // readelf: DW_CFA_def_cfa_offset 48 after the first instruction; the saves are described after the last store.
+    expect(at(main.entry)).toBe('x2+0 ra:same');
+    expect(at(main.entry + 2)).toBe('x2+48 ra:same');
+    expect(at(main.entry + 0x14)).toBe('x2+48 ra:offset');
+    for (let pc = main.entry; pc < main.ranges[0]!.high; pc += 2) expect(symbols.cfi.rowAt(pc)).toBeDefined();
+  });
+
   it('refuses to follow a pointer that is optimized out, as gdb does', () => {
     const { symbols, rom } = load('symbols-clang-O2');
     // In fill's loop at -O2 clang keeps no location for `out` (gdb: "fill (out=<optimized out>, ...)").
