@@ -196,6 +196,10 @@ const MAX_CALL_DEPTH = 16;
 
 function evaluate(expr: Uint8Array, ctx: ExpressionContext): Location {
   if (expr.length === 0) return { kind: 'optimized' };
+  // The expression being run and its unit; DWARF procedure calls push the caller's here.
+  let r = new ByteReader(expr);
+  let unit = ctx.unit;
+  const callers: { r: ByteReader; unit: Unit | undefined }[] = [];
   const stack: number[] = [];
   const pieces: { bits: number; offset: number; location: Location }[] = [];
   let pending: Location | undefined;
@@ -212,133 +216,137 @@ function evaluate(expr: Uint8Array, ctx: ExpressionContext): Location {
   };
   /**
    * DW_OP_call2/call4/call_ref (DWARF 5 2.5.1.5): the referenced entry's
-   * DW_AT_location expression runs on the same stack; an entry without one
-   * has no effect. `offset` is absolute in .debug_info.
+   * DW_AT_location expression runs on the same stack, then the caller goes
+   * on; an entry without one has no effect. `offset` is absolute in .debug_info.
    */
-  const call = (offset: number, depth: number): void => {
-    const die = ctx.unit?.info.die(offset);
+  const call = (offset: number): void => {
+    const die = unit?.info.die(offset);
     if (die === undefined) throw new DwarfError(`DW_OP_call to 0x${offset.toString(16)}, which is not a debugging information entry`);
     const loc = die.attrs.get(At.Location);
     if (loc === undefined) return;
     if (!(loc.value instanceof Uint8Array)) throw new Unavailable('a DWARF procedure with a location list');
-    if (depth >= MAX_CALL_DEPTH) throw new DwarfError('DW_OP_call nests too deeply');
-    run(loc.value, die.unit, depth + 1);
+    if (callers.length >= MAX_CALL_DEPTH) throw new DwarfError('DW_OP_call nests too deeply');
+    callers.push({ r, unit });
+    r = new ByteReader(loc.value);
+    unit = die.unit;
   };
-  const run = (code: Uint8Array, unit: Unit | undefined, depth: number): void => {
-    const r = new ByteReader(code);
-    while (!r.atEnd) {
-      const op = r.u8();
-      if (op >= Op.Lit0 && op <= Op.Lit31) { push(op - Op.Lit0); continue; }
-      if (op >= Op.Reg0 && op <= Op.Reg31) { pending = { kind: 'register', register: op - Op.Reg0 }; continue; }
-      if (op >= Op.Breg0 && op <= Op.Breg31) { push(reg(op - Op.Breg0) + r.sleb()); continue; }
-      switch (op) {
-        case Op.Addr: push(r.u32()); break;
-        case Op.Addrx: case Op.Constx: {
-          if (unit === undefined) throw new DwarfError('DW_OP_addrx outside a unit');
-          push(unit.addressAt(r.uleb()));
-          break;
-        }
-        case Op.Deref: push(readU32(ctx, pop())); break;
-        case Op.DerefSize: { const n = r.u8(); push(readU32(ctx, pop(), n)); break; }
-        case Op.Const1u: push(r.u8()); break;
-        case Op.Const1s: push(r.i8()); break;
-        case Op.Const2u: push(r.u16()); break;
-        case Op.Const2s: push(r.i16()); break;
-        case Op.Const4u: push(r.u32()); break;
-        case Op.Const4s: push(r.i32()); break;
-        case Op.Const8u: case Op.Const8s: { const lo = r.u32(); r.u32(); push(lo); break; }
-        case Op.Constu: push(r.uleb()); break;
-        case Op.Consts: push(r.sleb()); break;
-        case Op.Dup: { const v = pop(); push(v); push(v); break; }
-        case Op.Drop: pop(); break;
-        case Op.Over: push(stack[stack.length - 2]!); break;
-        case Op.Pick: push(stack[stack.length - 1 - r.u8()]!); break;
-        case Op.Swap: { const a = pop(), b = pop(); push(a); push(b); break; }
-        case Op.Rot: { const a = pop(), b = pop(), c = pop(); push(a); push(c); push(b); break; }
-        case Op.Abs: { const a = pop() | 0; push(Math.abs(a)); break; }
-        case Op.And: { const a = pop(), b = pop(); push(a & b); break; }
-        case Op.Div: { const a = pop() | 0, b = pop() | 0; if (a === 0) throw new Unavailable('division by zero'); push((b / a) | 0); break; }
-        case Op.Minus: { const a = pop(), b = pop(); push(b - a); break; }
-        case Op.Mod: { const a = pop(), b = pop(); if (a === 0) throw new Unavailable('division by zero'); push(b % a); break; }
-        case Op.Mul: { const a = pop(), b = pop(); push(Math.imul(a, b)); break; }
-        case Op.Neg: push(-(pop() | 0)); break;
-        case Op.Not: push(~pop()); break;
-        case Op.Or: { const a = pop(), b = pop(); push(a | b); break; }
-        case Op.Plus: { const a = pop(), b = pop(); push(a + b); break; }
-        case Op.PlusUconst: push(pop() + r.uleb()); break;
-        case Op.Shl: { const a = pop(), b = pop(); push(a >= 32 ? 0 : b << a); break; }
-        case Op.Shr: { const a = pop(), b = pop(); push(a >= 32 ? 0 : b >>> a); break; }
-        case Op.Shra: { const a = pop(), b = pop(); push((b | 0) >> Math.min(a, 31)); break; }
-        case Op.Xor: { const a = pop(), b = pop(); push(a ^ b); break; }
-        case Op.Eq: { const a = pop() | 0, b = pop() | 0; push(b === a ? 1 : 0); break; }
-        case Op.Ge: { const a = pop() | 0, b = pop() | 0; push(b >= a ? 1 : 0); break; }
-        case Op.Gt: { const a = pop() | 0, b = pop() | 0; push(b > a ? 1 : 0); break; }
-        case Op.Le: { const a = pop() | 0, b = pop() | 0; push(b <= a ? 1 : 0); break; }
-        case Op.Lt: { const a = pop() | 0, b = pop() | 0; push(b < a ? 1 : 0); break; }
-        case Op.Ne: { const a = pop() | 0, b = pop() | 0; push(b !== a ? 1 : 0); break; }
-        case Op.Skip: { const d = r.i16(); r.offset += d; break; }
-        case Op.Bra: { const d = r.i16(); if (pop() !== 0) r.offset += d; break; }
-        case Op.Regx: pending = { kind: 'register', register: r.uleb() }; break;
-        case Op.Bregx: { const n = r.uleb(); push(reg(n) + r.sleb()); break; }
-        case Op.Fbreg: {
-          const off = r.sleb();
-          const fb = ctx.frameBase?.();
-          if (fb === undefined) throw new Unavailable('the frame base is not available');
-          push(fb + off);
-          break;
-        }
-        case Op.CallFrameCfa: {
-          const cfa = ctx.cfa?.();
-          if (cfa === undefined) throw new Unavailable('the frame address (CFA) is not available');
-          push(cfa);
-          break;
-        }
-        case Op.Nop: break;
-        case Op.StackValue: pending = { kind: 'value', value: pop() }; break;
-        case Op.ImplicitValue: { const n = r.uleb(); pending = { kind: 'bytes', bytes: r.bytesOf(n) }; break; }
-        case Op.EntryValue: case Op.GnuEntryValue: {
-          const sub = r.bytesOf(r.uleb());
-          const v = ctx.entryValue?.(sub);
-          if (v === undefined) throw new Unavailable('the value on entry to the function is not known');
-          push(v);
-          break;
-        }
-        case Op.ConstType: { r.uleb(); const n = r.u8(); const b = r.bytesOf(n); push(b.length >= 4 ? new ByteReader(b).u32() : b.reduce((a, x, i) => a + x * 256 ** i, 0)); break; }
-        case Op.RegvalType: { const n = r.uleb(); r.uleb(); push(reg(n)); break; }
-        case Op.DerefType: { const n = r.u8(); r.uleb(); push(readU32(ctx, pop(), Math.min(n, 4))); break; }
-        case Op.Convert: case Op.Reinterpret: r.uleb(); break;
-        case Op.Piece: {
-          const size = r.uleb();
-          const location: Location = pending ?? (stack.length > 0 ? { kind: 'memory', address: pop() } : { kind: 'optimized' });
-          pieces.push({ bits: size * 8, offset: 0, location });
-          pending = undefined;
-          break;
-        }
-        case Op.BitPiece: {
-          const bits = r.uleb();
-          const offset = r.uleb();
-          const location: Location = pending ?? (stack.length > 0 ? { kind: 'memory', address: pop() } : { kind: 'optimized' });
-          pieces.push({ bits, offset, location });
-          pending = undefined;
-          break;
-        }
-        case Op.Call2: call((unit?.offset ?? 0) + r.u16(), depth); break;
-        case Op.Call4: call((unit?.offset ?? 0) + r.u32(), depth); break;
-        case Op.CallRef: call(r.u32(), depth); break;
-        // One address space on RISC-V: the address space identifier under the address is dropped.
-        case Op.Xderef: { const a = pop(); pop(); push(readU32(ctx, a)); break; }
-        case Op.XderefSize: { const n = r.u8(); const a = pop(); pop(); push(readU32(ctx, a, Math.min(n, 4))); break; }
-        case Op.XderefType: { const n = r.u8(); r.uleb(); const a = pop(); pop(); push(readU32(ctx, a, Math.min(n, 4))); break; }
-        case Op.PushObjectAddress: throw new Unavailable('no object address for DW_OP_push_object_address');
-        case Op.FormTlsAddress: case Op.GnuPushTlsAddress: throw new Unavailable('thread-local storage is not supported');
-        case Op.ImplicitPointer: case Op.GnuParameterRef:
-          throw new Unavailable('implicit pointers are not supported');
-        default:
-          throw new DwarfError(`unsupported DWARF expression operation 0x${op.toString(16)}`);
-      }
+  for (;;) {
+    if (r.atEnd) {
+      const caller = callers.pop();
+      if (caller === undefined) break;
+      ({ r, unit } = caller);
+      continue;
     }
-  };
-  run(expr, ctx.unit, 0);
+    const op = r.u8();
+    if (op >= Op.Lit0 && op <= Op.Lit31) { push(op - Op.Lit0); continue; }
+    if (op >= Op.Reg0 && op <= Op.Reg31) { pending = { kind: 'register', register: op - Op.Reg0 }; continue; }
+    if (op >= Op.Breg0 && op <= Op.Breg31) { push(reg(op - Op.Breg0) + r.sleb()); continue; }
+    switch (op) {
+      case Op.Addr: push(r.u32()); break;
+      case Op.Addrx: case Op.Constx: {
+        if (unit === undefined) throw new DwarfError('DW_OP_addrx outside a unit');
+        push(unit.addressAt(r.uleb()));
+        break;
+      }
+      case Op.Deref: push(readU32(ctx, pop())); break;
+      case Op.DerefSize: { const n = r.u8(); push(readU32(ctx, pop(), n)); break; }
+      case Op.Const1u: push(r.u8()); break;
+      case Op.Const1s: push(r.i8()); break;
+      case Op.Const2u: push(r.u16()); break;
+      case Op.Const2s: push(r.i16()); break;
+      case Op.Const4u: push(r.u32()); break;
+      case Op.Const4s: push(r.i32()); break;
+      case Op.Const8u: case Op.Const8s: { const lo = r.u32(); r.u32(); push(lo); break; }
+      case Op.Constu: push(r.uleb()); break;
+      case Op.Consts: push(r.sleb()); break;
+      case Op.Dup: { const v = pop(); push(v); push(v); break; }
+      case Op.Drop: pop(); break;
+      case Op.Over: push(stack[stack.length - 2]!); break;
+      case Op.Pick: push(stack[stack.length - 1 - r.u8()]!); break;
+      case Op.Swap: { const a = pop(), b = pop(); push(a); push(b); break; }
+      case Op.Rot: { const a = pop(), b = pop(), c = pop(); push(a); push(c); push(b); break; }
+      case Op.Abs: { const a = pop() | 0; push(Math.abs(a)); break; }
+      case Op.And: { const a = pop(), b = pop(); push(a & b); break; }
+      case Op.Div: { const a = pop() | 0, b = pop() | 0; if (a === 0) throw new Unavailable('division by zero'); push((b / a) | 0); break; }
+      case Op.Minus: { const a = pop(), b = pop(); push(b - a); break; }
+      case Op.Mod: { const a = pop(), b = pop(); if (a === 0) throw new Unavailable('division by zero'); push(b % a); break; }
+      case Op.Mul: { const a = pop(), b = pop(); push(Math.imul(a, b)); break; }
+      case Op.Neg: push(-(pop() | 0)); break;
+      case Op.Not: push(~pop()); break;
+      case Op.Or: { const a = pop(), b = pop(); push(a | b); break; }
+      case Op.Plus: { const a = pop(), b = pop(); push(a + b); break; }
+      case Op.PlusUconst: push(pop() + r.uleb()); break;
+      case Op.Shl: { const a = pop(), b = pop(); push(a >= 32 ? 0 : b << a); break; }
+      case Op.Shr: { const a = pop(), b = pop(); push(a >= 32 ? 0 : b >>> a); break; }
+      case Op.Shra: { const a = pop(), b = pop(); push((b | 0) >> Math.min(a, 31)); break; }
+      case Op.Xor: { const a = pop(), b = pop(); push(a ^ b); break; }
+      case Op.Eq: { const a = pop() | 0, b = pop() | 0; push(b === a ? 1 : 0); break; }
+      case Op.Ge: { const a = pop() | 0, b = pop() | 0; push(b >= a ? 1 : 0); break; }
+      case Op.Gt: { const a = pop() | 0, b = pop() | 0; push(b > a ? 1 : 0); break; }
+      case Op.Le: { const a = pop() | 0, b = pop() | 0; push(b <= a ? 1 : 0); break; }
+      case Op.Lt: { const a = pop() | 0, b = pop() | 0; push(b < a ? 1 : 0); break; }
+      case Op.Ne: { const a = pop() | 0, b = pop() | 0; push(b !== a ? 1 : 0); break; }
+      case Op.Skip: { const d = r.i16(); r.offset += d; break; }
+      case Op.Bra: { const d = r.i16(); if (pop() !== 0) r.offset += d; break; }
+      case Op.Regx: pending = { kind: 'register', register: r.uleb() }; break;
+      case Op.Bregx: { const n = r.uleb(); push(reg(n) + r.sleb()); break; }
+      case Op.Fbreg: {
+        const off = r.sleb();
+        const fb = ctx.frameBase?.();
+        if (fb === undefined) throw new Unavailable('the frame base is not available');
+        push(fb + off);
+        break;
+      }
+      case Op.CallFrameCfa: {
+        const cfa = ctx.cfa?.();
+        if (cfa === undefined) throw new Unavailable('the frame address (CFA) is not available');
+        push(cfa);
+        break;
+      }
+      case Op.Nop: break;
+      case Op.StackValue: pending = { kind: 'value', value: pop() }; break;
+      case Op.ImplicitValue: { const n = r.uleb(); pending = { kind: 'bytes', bytes: r.bytesOf(n) }; break; }
+      case Op.EntryValue: case Op.GnuEntryValue: {
+        const sub = r.bytesOf(r.uleb());
+        const v = ctx.entryValue?.(sub);
+        if (v === undefined) throw new Unavailable('the value on entry to the function is not known');
+        push(v);
+        break;
+      }
+      case Op.ConstType: { r.uleb(); const n = r.u8(); const b = r.bytesOf(n); push(b.length >= 4 ? new ByteReader(b).u32() : b.reduce((a, x, i) => a + x * 256 ** i, 0)); break; }
+      case Op.RegvalType: { const n = r.uleb(); r.uleb(); push(reg(n)); break; }
+      case Op.DerefType: { const n = r.u8(); r.uleb(); push(readU32(ctx, pop(), Math.min(n, 4))); break; }
+      case Op.Convert: case Op.Reinterpret: r.uleb(); break;
+      case Op.Piece: {
+        const size = r.uleb();
+        const location: Location = pending ?? (stack.length > 0 ? { kind: 'memory', address: pop() } : { kind: 'optimized' });
+        pieces.push({ bits: size * 8, offset: 0, location });
+        pending = undefined;
+        break;
+      }
+      case Op.BitPiece: {
+        const bits = r.uleb();
+        const offset = r.uleb();
+        const location: Location = pending ?? (stack.length > 0 ? { kind: 'memory', address: pop() } : { kind: 'optimized' });
+        pieces.push({ bits, offset, location });
+        pending = undefined;
+        break;
+      }
+      case Op.Call2: call((unit?.offset ?? 0) + r.u16()); break;
+      case Op.Call4: call((unit?.offset ?? 0) + r.u32()); break;
+      case Op.CallRef: call(r.u32()); break;
+      // One address space on RISC-V: the address space identifier under the address is dropped.
+      case Op.Xderef: { const a = pop(); pop(); push(readU32(ctx, a)); break; }
+      case Op.XderefSize: { const n = r.u8(); const a = pop(); pop(); push(readU32(ctx, a, Math.min(n, 4))); break; }
+      case Op.XderefType: { const n = r.u8(); r.uleb(); const a = pop(); pop(); push(readU32(ctx, a, Math.min(n, 4))); break; }
+      case Op.PushObjectAddress: throw new Unavailable('no object address for DW_OP_push_object_address');
+      case Op.FormTlsAddress: case Op.GnuPushTlsAddress: throw new Unavailable('thread-local storage is not supported');
+      case Op.ImplicitPointer: case Op.GnuParameterRef:
+        throw new Unavailable('implicit pointers are not supported');
+      default:
+        throw new DwarfError(`unsupported DWARF expression operation 0x${op.toString(16)}`);
+    }
+  }
   if (pieces.length > 0) return { kind: 'pieces', pieces };
   if (pending !== undefined) return pending;
   if (stack.length === 0) return { kind: 'optimized' };
