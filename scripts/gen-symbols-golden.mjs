@@ -7,9 +7,12 @@
  *
  *   node scripts/gen-symbols-golden.mjs            everything
  *   node scripts/gen-symbols-golden.mjs objdump    only one part: objdump | lines | sweep | gdb
+ *   node scripts/gen-symbols-golden.mjs gdb clang  only the files whose name contains "clang"
+ *                                                  (in any part; the others are left as they are)
  *
  * Needs riscv64-unknown-elf-{gcc,as,ld,objdump,readelf} (binutils 2.40, gcc 12),
- * picolibc-riscv64-unknown-elf, qemu-system-riscv32 (7.2) and gdb-multiarch (13).
+ * picolibc-riscv64-unknown-elf, qemu-system-riscv32 (7.2) and gdb-multiarch (13);
+ * clang 14 for the guests/symbols/build/symbols-clang-* variants.
  * It first rebuilds guests/symbols (make -C guests/symbols).
  *
  * Written (each file says in its header how it was made):
@@ -33,7 +36,18 @@ import { deflateRawSync, gzipSync } from 'node:zlib';
 const PREFIX = process.env.RISCV_PREFIX ?? 'riscv64-unknown-elf-';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const OUT = join(REPO, 'test', 'golden', 'symbols');
-const only = process.argv[2];
+const only = process.argv[2] === 'all' ? undefined : process.argv[2];
+/** Only golden files whose name contains this are written (the rest stay untouched). */
+const nameFilter = process.argv[3];
+const wanted = (name) => nameFilter === undefined || name.includes(nameFilter);
+
+/** A fresh output directory: emptied when everything in it is regenerated, kept when filtered. */
+function outputDir(part) {
+  const dir = join(OUT, part);
+  if (nameFilter === undefined) rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
 
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, ...opts });
 const tool = (name, args, opts) => run(`${PREFIX}${name}`, args, opts);
@@ -53,10 +67,9 @@ const header = (lines) => lines.map((l) => `# ${l}`).join('\n') + '\n';
 const binutils = () => tool('objdump', ['--version']).split('\n')[0];
 
 function writeObjdump() {
-  const dir = join(OUT, 'objdump');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  const dir = outputDir('objdump');
   for (const [group, elf] of guestElfs()) {
+    if (!wanted(`${group}-${basename(elf, '.elf')}`)) continue;
     const text = tool('objdump', ['-d', elf], { cwd: REPO });
     writeFileSync(join(dir, `${group}-${basename(elf, '.elf')}.txt`),
       header([`${binutils()}: objdump -d ${elf}`, 'Regenerate: node scripts/gen-symbols-golden.mjs objdump (do not edit by hand).']) + text);
@@ -64,10 +77,9 @@ function writeObjdump() {
 }
 
 function writeLines() {
-  const dir = join(OUT, 'lines');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  const dir = outputDir('lines');
   for (const [group, elf] of guestElfs()) {
+    if (!wanted(`${group}-${basename(elf, '.elf')}`)) continue;
     const sections = tool('readelf', ['-S', '-W', elf], { cwd: REPO });
     if (!sections.includes('.debug_line')) continue;
     const text = tool('readelf', ['--debug-dump=decodedline', elf], { cwd: REPO });
@@ -85,12 +97,14 @@ function writeLines() {
 function writeSweep() {
   const dir = join(OUT, 'sweep');
   mkdirSync(dir, { recursive: true });
+  if (!['rv32', 'rvc'].some(wanted)) return;
   const tmp = mkdtempSync(join(tmpdir(), 'symbols-sweep-'));
   const words = readFileSync(join(REPO, 'test', 'golden', 'isa', 'rv32.tsv'), 'utf8').split('\n')
     .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('@')).map((l) => l.split('\t')[1]);
   const halves = [];
   for (let v = 0; v < 0x10000; v++) halves.push(((v & 3) === 3 ? 1 : v).toString(16).padStart(4, '0'));
   for (const [name, rvc, list] of [['rv32', false, words], ['rvc', true, halves]]) {
+    if (!wanted(name)) continue;
     // One real CSR instruction so that `as` records Tag_RISCV_priv_spec 1.11 as in the guests.
     const src = [`\t.option ${rvc ? 'rvc' : 'norvc'}`, '\t.text', '\tcsrr a0, mstatus', ...list.map((w) => `\t.insn 0x${w}`), ''].join('\n');
     writeFileSync(join(tmp, `${name}.s`), src);
@@ -133,7 +147,7 @@ const SYMBOLS_STOPS = [
 ];
 
 const SESSIONS = [
-  ...['O0', 'Og', 'O2', 'O0-dwarf4', 'O2-dwarf4'].map((v) => ({
+  ...['O0', 'Og', 'O2', 'O0-dwarf4', 'O2-dwarf4', 'clang-O0', 'clang-Og', 'clang-O2', 'clang-O2-dwarf4'].map((v) => ({
     name: `symbols-${v}`, elf: `guests/symbols/build/symbols-${v}.elf`, args: '', stops: SYMBOLS_STOPS,
   })),
   { name: 'hello', elf: 'guests/build/hello.elf', args: 'a b', stops: [
@@ -271,8 +285,10 @@ async function writeGdb() {
   const qemuVersion = run(QEMU, ['--version']).split('\n')[0];
   let port = 23450;
   for (const session of SESSIONS) {
+    port++;
+    if (!wanted(session.name)) continue;
     const tmp = mkdtempSync(join(tmpdir(), 'symbols-gdb-'));
-    const { out, dataLo } = await gdbSession(session, port++, tmp);
+    const { out, dataLo } = await gdbSession(session, port, tmp);
     const stops = parseGdb(out, session, tmp, dataLo);
     if (stops.length !== session.stops.length) throw new Error(`${session.name}: ${stops.length} of ${session.stops.length} stops reached:\n${out}`);
     const golden = {

@@ -115,6 +115,8 @@ const VOID_CODE_POINTER: CType = { kind: 'pointer', size: 4, target: () => ({ ki
 const VOID_POINTER: CType = { kind: 'pointer', size: 4, target: () => ({ kind: 'void' }) };
 const LONG: CType = { kind: 'base', name: 'long', size: 4, encoding: 5 };
 const INT: CType = { kind: 'base', name: 'int', size: 4, encoding: 5 };
+/** DW_AT_language of assembler units (DWARF 5 table 7.17). */
+const DW_LANG_MIPS_ASSEMBLER = 0x8001;
 
 /** Register names accepted in expressions ($a0, $fp ...) with their numbers. */
 const REGISTER_NAMES: ReadonlyMap<string, number> = new Map([
@@ -359,12 +361,29 @@ export class Symbols {
   }
 
   /**
-   * Where `break FUNCTION` stops: gdb trusts the variable locations of units
-   * from gcc >= 4.5 that use location lists (optimized code) and stops at the
+   * Where `break FUNCTION` stops: at the row the compiler marked
+   * prologue_end (clang marks one per function; gdb 13 prefers it to any
+   * heuristic); else gdb trusts the variable locations of units from
+   * gcc >= 4.5 that use location lists (optimized code) and stops at the
    * first instruction; otherwise it skips the prologue.
    */
   breakpointAddress(f: FunctionInfo): number {
-    return this.locationsValid(f.die.unit) ? f.entry : this.afterPrologue(f);
+    return this.prologueEnd(f) ?? (this.locationsValid(f.die.unit) ? f.entry : this.afterPrologue(f));
+  }
+
+  /**
+   * The first row marked prologue_end (DWARF 5 6.2.5.1, DW_LNS_set_prologue_end)
+   * at or after the function's entry, among the rows of the source file the
+   * entry is in and within the function's code (gdb's
+   * skip_prologue_using_linetable; assembler units are left out, as gdb does).
+   */
+  private prologueEnd(f: FunctionInfo): number | undefined {
+    if (f.die.unit.constant(f.die.unit.root.attrs.get(At.Language)) === DW_LANG_MIPS_ASSEMBLER) return undefined;
+    const lines = this.linesOf(f.die.unit);
+    const at = lines === undefined ? undefined : findLine(lines, f.entry);
+    const file = at === undefined ? undefined : lines!.subfiles.find((s) => s.path === at.file);
+    const end = f.ranges.find((r) => f.entry >= r.low && f.entry < r.high)?.high ?? f.entry;
+    return file?.entries.find((e) => e.prologueEnd && e.line !== 0 && e.address >= f.entry && e.address < end)?.address;
   }
 
   private readonly validLocations = new Map<Unit, boolean>();
@@ -902,7 +921,7 @@ export class Symbols {
       }
       case 'negate': {
         const v = this.eval(e.operand, frames, level, machine);
-        return valueFromNumber(v.type, -toNumber(v));
+        return valueFromNumber(v.type, -toNumber(requireKnown(v)));
       }
       case 'member': {
         let obj = this.eval(e.object, frames, level, machine);
@@ -917,7 +936,7 @@ export class Symbols {
       }
       case 'index': {
         const arr = this.eval(e.array, frames, level, machine);
-        const index = toNumber(this.eval(e.index, frames, level, machine));
+        const index = toNumber(requireKnown(this.eval(e.index, frames, level, machine)));
         const s = strip(arr.type);
         if (s.kind === 'array') {
           const [, ...rest] = s.counts;
@@ -929,7 +948,7 @@ export class Symbols {
         }
         if (s.kind === 'pointer') {
           const t = s.target();
-          return valueAt(t, (toNumber(arr) + index * sizeOf(t)) >>> 0, machine);
+          return valueAt(t, (toNumber(requireKnown(arr)) + index * sizeOf(t)) >>> 0, machine);
         }
         throw new SymbolsError('cannot subscript something of type `' + typeName(arr.type) + "'");
       }
@@ -947,7 +966,7 @@ export class Symbols {
     const s = strip(v.type);
     if (s.kind === 'array') return subValue(v, s.counts.length > 1 ? { kind: 'array', element: s.element, counts: s.counts.slice(1) } : s.element(), 0);
     if (s.kind !== 'pointer') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
-    if (isOptimizedOut(v)) return optimizedOut(s.target());
+    requireKnown(v);
     const t = s.target();
     if (strip(t).kind === 'void') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
     return valueAt(t, toNumber(v) >>> 0, machine);
@@ -1030,6 +1049,15 @@ export class Symbols {
     }
     return out;
   }
+}
+
+/**
+ * A value an operation needs the contents of (a pointer to follow, an index,
+ * an operand): gdb refuses an optimized-out one with this message.
+ */
+function requireKnown(v: Value): Value {
+  if (isOptimizedOut(v)) throw new SymbolsError('value has been optimized out');
+  return v;
 }
 
 /** Children of a scope, with those of its abstract origin that the concrete entry does not repeat (DWARF 5 3.3.8.2). */
