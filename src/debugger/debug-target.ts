@@ -17,6 +17,7 @@ import { liveContents, saveContents, type RecordingContents } from '../replay/re
 import { RecordingReader } from '../replay/recording-file.js';
 import { PRODUCER } from '../replay/recorder.js';
 import { fullDigest } from '../replay/state-check.js';
+import { conditionHolds } from '../symbols/c-arithmetic.js';
 import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
 import { strip, typeName } from '../symbols/types.js';
 import { assignmentBytes, valueFromNumber, ValueError, type Value } from '../symbols/values.js';
@@ -262,7 +263,7 @@ export class DebugTarget {
     for (const b of all) {
       if (b.condition !== undefined && b.condition.trim() !== '') {
         try {
-          if (this.evaluateNumber(b.condition) === 0) continue;
+          if (!conditionHolds(this.evaluateValue(b.condition, 0))) continue;
         } catch {
           // A condition that cannot be evaluated stops, as in gdb, so the user sees it.
         }
@@ -528,13 +529,6 @@ export class DebugTarget {
       if (err instanceof SymbolsError) throw new TargetError(err.message);
       throw err;
     }
-  }
-
-  private evaluateNumber(expression: string): number {
-    const v = this.evaluateValue(expression, 0);
-    let n = 0;
-    for (let i = Math.min(v.bytes.length, 6) - 1; i >= 0; i--) n = n * 256 + v.bytes[i]!;
-    return n;
   }
 
   /** Evaluates an expression: $registers, C expressions over variables, symbols. */

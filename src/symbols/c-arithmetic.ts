@@ -18,6 +18,12 @@ import { floatOf, integerOf, isFloatType, isOptimizedOut, toBigUnsigned, valueFr
 
 export type Warn = (message: string) => void;
 
+/** How an operator reports: warnings go to `warn`; for `typeOnly` (inside sizeof) a division by zero is no error. */
+export interface OperatorContext {
+  readonly warn: Warn;
+  readonly typeOnly?: boolean;
+}
+
 /** gdb's integral types: integers, characters, booleans and enums. */
 export function isIntegral(t: CType): boolean {
   const s = strip(t);
@@ -93,7 +99,7 @@ const INTEGER_ONLY = new Set<BinaryOperator>(['%', '<<', '>>', '&', '|', '^']);
  * Operands are converted to their promoted type first; shifts take the
  * promoted left operand's type (C11 6.5.7).
  */
-export function arithmetic(op: BinaryOperator, a: Value, b: Value, warn: Warn): Value {
+export function arithmetic(op: BinaryOperator, a: Value, b: Value, context: OperatorContext): Value {
   if (!isNumber(a.type) || !isNumber(b.type)) throw new ExpressionError('Argument to arithmetic operation not a number or boolean.');
   requireKnown(a);
   requireKnown(b);
@@ -113,7 +119,7 @@ export function arithmetic(op: BinaryOperator, a: Value, b: Value, warn: Warn): 
     }
     return valueFromFloat(type, Number.isNaN(r) ? nanResult(x, y) : { x: r });
   }
-  if (op === '<<' || op === '>>') return shift(op, a, b, warn);
+  if (op === '<<' || op === '>>') return shift(op, a, b, context.warn);
   const x = integerIn(a, type), y = integerIn(b, type);
   let r: bigint;
   switch (op) {
@@ -121,7 +127,11 @@ export function arithmetic(op: BinaryOperator, a: Value, b: Value, warn: Warn): 
     case '-': r = x - y; break;
     case '*': r = x * y; break;
     case '/': case '%':
-      if (y === 0n) throw new ExpressionError('Division by zero');
+      if (y === 0n) {
+        if (!context.typeOnly) throw new ExpressionError('Division by zero');
+        r = 0n;
+        break;
+      }
       // BigInt division truncates toward zero and the remainder takes the dividend's sign, as in C.
       r = op === '/' ? x / y : x % y;
       break;
@@ -261,12 +271,22 @@ export function isTrue(v: Value): boolean {
   return v.bytes.some((b) => b !== 0);
 }
 
+/**
+ * Whether a value read as a condition holds (a breakpoint condition): an
+ * array or function by its address, which C decays it to; otherwise isTrue.
+ */
+export function conditionHolds(v: Value): boolean {
+  const k = strip(v.type).kind;
+  if ((k === 'array' || k === 'function') && v.address !== undefined) return v.address !== 0;
+  return isTrue(v);
+}
+
 /** Unary minus: 0 - v in v's (promoted) type. */
-export function negate(v: Value, warn: Warn): Value {
+export function negate(v: Value, context: OperatorContext): Value {
   const p = promoteUnary(v);
   if (!isNumber(p.type)) throw new ExpressionError('Argument to negate operation not a number.');
   const zero = isFloatType(p.type) ? valueFromFloat(p.type, { x: 0 }) : valueFromBigInt(p.type, 0n);
-  return arithmetic('-', zero, p, warn);
+  return arithmetic('-', zero, p, context);
 }
 
 /** Unary plus: the (promoted) value. */

@@ -12,7 +12,7 @@
  */
 import {
   arithmetic, complement, equal, isBool, isIntegral, isNumber, isStruct, isTrue, less, negate, pointerAdd, pointerDifference, positive,
-  requireKnown, truthValue,
+  requireKnown, truthValue, type OperatorContext,
 } from './c-arithmetic.js';
 import { ExpressionError, type BinaryOperator, type Declarator, type Expr, type ParseScope, type TypeName } from './expression-parser.js';
 import { parseFloatLiteral } from './floats.js';
@@ -149,9 +149,16 @@ export class ExpressionEvaluator {
     return read;
   }
 
-  /** A value whose bytes an operation needs, all known. */
+  /** A value whose bytes an operation needs, all known (inside sizeof, whatever they are: only the type matters). */
   private known(v: Value): Value {
-    return requireKnown(this.fetch(v));
+    const f = this.fetch(v);
+    if (this.typeOnly > 0) return { ...f, known: new Uint8Array(f.bytes.length).fill(1) };
+    return requireKnown(f);
+  }
+
+  /** How operators report here: gdb's warnings are kept (none inside sizeof, which computes nothing). */
+  private get operators(): OperatorContext {
+    return { warn: (m) => { if (this.typeOnly === 0) this.warnings.push(m); }, typeOnly: this.typeOnly > 0 };
   }
 
   /** A part of a value (a member or an element): lazy when the whole is. */
@@ -287,9 +294,8 @@ export class ExpressionEvaluator {
 
   private unary(op: '-' | '+' | '!' | '~', operand: Value): Value {
     if (isStruct(operand.type)) throw new ExpressionError(`Structure has no component named operator${op}.`);
-    const warn = (m: string): void => { this.warnings.push(m); };
     switch (op) {
-      case '-': return negate(this.known(operand), warn);
+      case '-': return negate(this.known(operand), this.operators);
       case '+': return positive(this.known(operand));
       case '~': return complement(this.known(operand));
       case '!': return truthValue(!this.truth(operand));
@@ -438,7 +444,6 @@ export class ExpressionEvaluator {
   // ---- Operators ----------------------------------------------------------------------
 
   private binary(op: BinaryOperator, leftExpr: Expr, rightExpr: Expr): Value {
-    const warn = (m: string): void => { this.warnings.push(m); };
     if (op === '&&' || op === '||') {
       const left = this.eval(leftExpr);
       const leftTrue = isStruct(left.type) ? false : this.truth(left);
@@ -471,18 +476,13 @@ export class ExpressionEvaluator {
       }
       case '+': case '-': {
         const a = this.pointerOperand(left), b = this.pointerOperand(right);
-        if (op === '-' && a !== undefined && b !== undefined) return pointerDifference(a, b, warn);
+        if (op === '-' && a !== undefined && b !== undefined) return pointerDifference(a, b, this.operators.warn);
         if (a !== undefined && isIntegral(right.type)) return pointerAdd(a, op === '+' ? this.integerOperand(right) : -this.integerOperand(right));
         if (op === '+' && b !== undefined && isIntegral(left.type)) return pointerAdd(b, this.integerOperand(left));
-        return arithmetic(op, this.known(left), this.known(right), warn);
+        return arithmetic(op, this.known(left), this.known(right), this.operators);
       }
       default:
-        if (this.typeOnly > 0 && (op === '/' || op === '%')) {
-          // gdb does not divide when it only wants the type: no "Division by zero" inside sizeof.
-          const a = this.known(left), b = this.known(right);
-          if (isNumber(a.type) && isNumber(b.type) && !isFloatType(b.type) && integerOf(b) === 0n) return arithmetic('*', a, b, warn);
-        }
-        return arithmetic(op, this.known(left), this.known(right), warn);
+        return arithmetic(op, this.known(left), this.known(right), this.operators);
     }
   }
 
@@ -525,7 +525,7 @@ export class ExpressionEvaluator {
     if ((isFloatType(t) && isNumber(s)) || (toInteger && (isNumber(s) || s.kind === 'pointer'))) return this.convert(this.known(v), type);
     if (t.kind === 'pointer' && isIntegral(s)) {
       const n = integerOf(this.known(v));
-      if (n >= 1n << 32n || n <= -(1n << 32n)) this.warnings.push('value truncated');
+      if (n >= 1n << 32n || n <= -(1n << 32n)) this.operators.warn('value truncated');
       return valueFromBigInt(type, n);
     }
     if (s.kind !== 'void' && sizeOf(t) === sizeOf(s)) {
