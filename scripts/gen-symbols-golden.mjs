@@ -23,8 +23,9 @@
  *                               p printed, plus the registers and the RAM
  *                               (data, bss, stack) needed to re-evaluate it
  *   expressions/GUEST.json      the same, for C expressions printed at stops in
- *                               symbols-O0, -Og and -O2 (the committed ELFs:
- *                               this part does not rebuild them)
+ *                               the symbols guest's builds, sha256 and
+ *                               mini-kernel (the committed ELFs: this part
+ *                               does not rebuild them)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -458,10 +459,10 @@ const EXPRESSIONS_IN_LISTS = [
  * Expressions gdb 13.1 cannot evaluate in some builds: it aborts with
  * "Recursive internal problem." (taking the session down) on a binary
  * integer operator whose operand is scale's `v` where `v` lives in a
- * register pair (-Og and -O2). Left out there; -O0 prints them.
+ * register pair (-Og and -O2). Left out there; the -O0 builds print them.
  */
 const SCALE_V_BINARY = ['v * factor', 'v * factor >> shift', 'v / factor', 'v % factor', 'v < 0', 'v == g_big', 'sizeof(v * factor)', 'v & 0xffffffff'];
-const GDB_CRASHES = { Og: SCALE_V_BINARY, O2: SCALE_V_BINARY };
+const GDB_CRASHES = { Og: SCALE_V_BINARY, O2: SCALE_V_BINARY, 'O2-dwarf4': SCALE_V_BINARY };
 
 const EXPRESSION_STOPS = [
   { at: 'lists.c:10', print: EXPRESSIONS_IN_LISTS },
@@ -472,23 +473,57 @@ const EXPRESSION_STOPS = [
   { at: 'symbols.c:120', print: EXPRESSIONS_AT_MAIN },
 ];
 
-/** gdb's `print` of every expression at the stops, in symbols-O0, -Og and -O2 (the ELFs are committed; nothing is rebuilt). */
+/** Expressions over other programs: stdint typedefs, 64-bit members, static const tables, function pointers, extern arrays. */
+const OTHER_EXPRESSION_SESSIONS = [
+  { name: 'sha256', elf: 'guests/build/sha256.elf', args: '4', stops: [
+    { at: 'sha256_compress', print: [
+      'h', 'h[0]', '*h@8', 'h[7] ^ h[0]', 'p', '*p@4', 'p[0] << 24 | p[1] << 16', '(uint32_t)p[0] << 24', 'K', 'K[1]', 'K[63] >> 28',
+      'sizeof K / sizeof K[0]', 'H0[0] + H0[1]', '&K[4] - &K[0]', '&K[4]', '(uint8_t)K[0]', '(uint16_t)H0[2]', 'sizeof(struct sha256)',
+      '((struct sha256 *)h)->used', '((struct sha256 *)h)->length', '((struct sha256 *)h)->length + 1', '_Alignof(struct sha256)',
+      '(uint64_t)h[0] << 32 | h[1]', '~h[0]', '-h[0]', 'h[0] > h[1]', 'h[0] * 2u', '(int32_t)h[0]', '(uint32_t *)p', '(const uint8_t *)h',
+      'sizeof(uint64_t)', 'sizeof(uint8_t)', '(uint64_t)-1', '(int64_t)-1 >> 1', '(uint8_t)300', '(int8_t)200', 'rotr',
+      'sha256_compress', '&sha256_compress', '*sha256_init', 'K[0]@3', 'K + 1', '*(K + 1)', 'H0 == K', 'p[0] == 0x61',
+      'sizeof(w)', 'sizeof(h)', 'w[0]', 't',
+    ] },
+  ] },
+  { name: 'mini-kernel', elf: 'guests/build/mini-kernel.elf', args: '', stops: [
+    { at: 'task_init', print: [
+      't', 't->id', 'id', 'name', '*name@4', 'entry', '*entry', 't - tasks', '&tasks[1] - t', 't == &tasks[id]', 'tasks[0].frame.x[1]',
+      'task_stacks[id] + 4096', 'task_stacks[1] - task_stacks[0]', '(uint32_t)(uintptr_t)task_stacks[1]', 'sizeof(struct task)',
+      'sizeof tasks / sizeof tasks[0]', 'TASK_RUNNABLE', 'TASK_KILLED + 1', '(enum task_state)1', '(enum task_state)7',
+      't->state == TASK_RUNNABLE', 'count', 'count.writes + count.yields', '__global_pointer$', '&__global_pointer$',
+      '*__global_pointer$@4', '__global_pointer$ + 4', 'sizeof(__global_pointer$)', 'kernel_tp', 'current', 'current == 0', '!current',
+      'boot_frame.pc', 'sizeof(boot_frame.x) / sizeof(uint32_t)', '(uint8_t)id', '(int8_t)-1', '(uint64_t)1 << 40', 'trace ? 1 : 0',
+      'system_call', '&kernel_trap', 'tasks[1].name', 'STACK_SIZE', 'sizeof(struct trap_frame)', '&t->frame.pc', '&t->log[1]',
+      't->log[0]', '*t->log@8', 'producer_task', 'entry == producer_task', '(long)entry', '(void (*)(void))t->frame.pc',
+    ] },
+  ] },
+];
+
+/**
+ * gdb's `print` of every expression at the stops, in symbols-O0, -Og, -O2 and
+ * the DWARF 4 builds, and in other programs (the ELFs are committed; nothing
+ * is rebuilt).
+ */
 async function writeExpressions() {
   const dir = join(OUT, 'expressions');
   mkdirSync(dir, { recursive: true });
   const gdbVersion = run(GDB, ['--version']).split('\n')[0];
   const qemuVersion = run(QEMU, ['--version']).split('\n')[0];
   let port = 23550;
-  for (const v of ['O0', 'Og', 'O2']) {
+  const sessions = ['O0', 'Og', 'O2', 'O0-dwarf4', 'O2-dwarf4'].map((v) => {
     const crashes = new Set(GDB_CRASHES[v] ?? []);
     const stops = EXPRESSION_STOPS.map((s) => ({ ...s, print: s.print.filter((e) => !(s.at === 'scale' && crashes.has(e))) }));
-    const session = { name: `symbols-${v}`, elf: `guests/symbols/build/symbols-${v}.elf`, args: '', stops };
+    return { name: `symbols-${v}`, elf: `guests/symbols/build/symbols-${v}.elf`, args: '', stops };
+  });
+  for (const session of [...sessions, ...OTHER_EXPRESSION_SESSIONS]) {
     const tmp = mkdtempSync(join(tmpdir(), 'symbols-expr-'));
     const { out, dataLo } = await gdbSession(session, port++, tmp, ['info registers']);
     const recorded = parseGdb(out, session, tmp, dataLo);
     if (recorded.length !== session.stops.length) throw new Error(`${session.name}: ${recorded.length} of ${session.stops.length} stops reached:\n${out}`);
     const golden = {
-      about: [`${gdbVersion} against ${qemuVersion} (-M virt -bios none -s -S) running ${session.elf}`,
+      about: [`${gdbVersion} against ${qemuVersion} (-M virt -bios none -s -S) running ${session.elf}` +
+        (session.args !== '' ? ` with -append "${session.args}"` : ''),
         'At each stop: what gdb printed for each expression, the registers, and memory (raw DEFLATE, base64) dumped there:',
         `the writable sections and the stack from sp - ${STACK_BELOW_SP} to __stack. Regenerate: node scripts/gen-symbols-golden.mjs expressions`],
       elf: session.elf,
