@@ -206,6 +206,9 @@ describe('DAP breakpoint conditions and expressions in C', () => {
     expect(pointer.body.type).toBe('struct point *');
     expect(await watch('sizeof(struct point) * 2')).toBe('16');
     expect(await watch('g_matrix[1][0]@3')).toBe('{4, 5, 6}');
+    // CSRs are registers in expressions, as gdb shows them over QEMU (the guest runs in M-mode: priv 3).
+    expect(await watch('$priv == 3 && $mhartid == 0')).toBe('1');
+    expect(await watch('($misa >> 30) + $mhartid')).toBe('1');
     await expect(dc.evaluateRequest({ expression: 'g_counter = 5', context: 'watch' })).rejects.toThrow(/assignment `=' is not evaluated/);
     await expect(dc.evaluateRequest({ expression: 'add(1, 2)', context: 'hover' })).rejects.toThrow(/Function calls are not evaluated/);
     await expect(dc.evaluateRequest({ expression: '1 / (depth - depth)', context: 'watch' })).rejects.toThrow(/Division by zero/);

@@ -505,9 +505,9 @@ export class DebugTarget {
     const reg = /^\$(\w+)$/.exec(e);
     const hart = this.timeline.vm.board.hart;
     const int32: Value['type'] = { kind: 'base', name: 'unsigned int', size: 4, encoding: 8 };
-    // With debug information, registers go through the symbol evaluator: typed as gdb types
-    // them ($pc a code pointer, $sp a data pointer) and read in the selected frame.
-    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!))) {
+    // With debug information, registers and CSRs go through the symbol evaluator: typed as gdb
+    // types them ($pc a code pointer, $sp a data pointer, $mstatus a long) and read in the selected frame.
+    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!, this.source.machine))) {
       const name = reg[1]!;
       if (name === 'pc') return valueFromNumber(int32, hart.pc >>> 0);
       if (name === 'icount') return valueFromNumber(int32, hart.icount % 2 ** 32);

@@ -34,6 +34,8 @@ export interface Machine {
   readMemory(address: number, length: number): Uint8Array | undefined;
   /** Register n: 0-31 are x0-x31, 32 is the pc. */
   readRegister(n: number): number;
+  /** A CSR (or gdb's `priv`) by name, where the machine has it: `$mstatus` in expressions. */
+  readCsr?(name: string): number | undefined;
 }
 
 /** The register number of the pc in `Machine.readRegister`. */
@@ -876,9 +878,9 @@ export class Symbols {
 
   // ---- Expressions -------------------------------------------------------------------
 
-  /** Whether `$name` names a general register or the pc in expressions. */
-  isRegisterName(name: string): boolean {
-    return REGISTER_NAMES.has(name);
+  /** Whether `$name` names a general register or the pc in expressions (or, given the machine, a CSR it has). */
+  isRegisterName(name: string, machine?: Machine): boolean {
+    return REGISTER_NAMES.has(name) || machine?.readCsr?.(name) !== undefined;
   }
 
   /**
@@ -964,10 +966,14 @@ export class Symbols {
     return { type: subprogramType(fn.die), bytes: new Uint8Array(0), known: new Uint8Array(0), address: fn.entry };
   }
 
-  /** `$name` in frame `level`: x0-x31 by number or ABI name, $fp, $pc, typed as gdb types them; undefined for other names. */
+  /** `$name` in frame `level`: x0-x31 by number or ABI name, $fp, $pc, CSRs, typed as gdb types them; undefined for other names. */
   registerValue(name: string, frames: readonly Frame[], level: number, machine: Machine): Value | undefined {
     const n = REGISTER_NAMES.get(name);
-    if (n === undefined) return undefined;
+    if (n === undefined) {
+      // CSRs are 32-bit integers to gdb on RV32 (`long`), the same in every frame.
+      const csr = machine.readCsr?.(name);
+      return csr === undefined ? undefined : valueFromNumber(LONG, csr >>> 0);
+    }
     const f = frames[level];
     const value = n === PC_REGISTER ? (f?.pc ?? machine.readRegister(PC_REGISTER)) : n === 0 ? 0 : (f?.registers[n] ?? machine.readRegister(n));
     // gdb's RISC-V register types: code pointers for pc and ra, data pointers for sp, gp, tp and fp, long otherwise.
