@@ -12,9 +12,9 @@
  */
 import { Ate } from './dwarf-constants.js';
 import { ExpressionError, type BinaryOperator } from './expression-parser.js';
-import { nanResult, floatFromBigInt, type FloatNumber } from './floats.js';
+import { floatArithmetic, floatCompare, floatConvert, floatFromInteger, floatFromNumber, floatIsZero } from './floats.js';
 import { C_TYPES, isUnsignedType, sizeOf, strip, typeName, type CType } from './types.js';
-import { floatOf, integerOf, isFloatType, isOptimizedOut, toBigUnsigned, valueFromBigInt, valueFromBytes, valueFromFloat, type Value } from './values.js';
+import { integerOf, isFloatType, isOptimizedOut, toBigUnsigned, valueFromBigInt, valueFromBytes, type Value } from './values.js';
 
 export type Warn = (message: string) => void;
 
@@ -86,10 +86,9 @@ function integerIn(v: Value, type: CType): bigint {
   return isUnsignedType(type) ? BigInt.asUintN(bits, n) : BigInt.asIntN(bits, n);
 }
 
-/** A number as a floating-point number of `size` bytes (integers converted with one rounding). */
-function floatIn(v: Value, size: number): FloatNumber {
-  if (isFloatType(v.type)) return floatOf(v);
-  return floatFromBigInt(size, integerOf(v));
+/** A number as a floating-point value of `size` bytes (converted with one rounding). */
+function floatIn(v: Value, size: number): Uint8Array {
+  return isFloatType(v.type) ? floatConvert(v.bytes, size) : floatFromInteger(size, integerOf(v));
 }
 
 const INTEGER_ONLY = new Set<BinaryOperator>(['%', '<<', '>>', '&', '|', '^']);
@@ -107,17 +106,9 @@ export function arithmetic(op: BinaryOperator, a: Value, b: Value, context: Oper
   if (type === undefined) return booleanOperation(op, a, b);
   if (isFloatType(type)) {
     if (INTEGER_ONLY.has(op)) throw new ExpressionError('Integer-only operation on floating point number.');
+    if (op !== '+' && op !== '-' && op !== '*' && op !== '/') throw new ExpressionError(`Invalid binary operation ${op} on floating point numbers.`);
     const size = sizeOf(type);
-    const x = floatIn(a, size), y = floatIn(b, size);
-    let r: number;
-    switch (op) {
-      case '+': r = x.x + y.x; break;
-      case '-': r = x.x - y.x; break;
-      case '*': r = x.x * y.x; break;
-      case '/': r = x.x / y.x; break;
-      default: throw new ExpressionError(`Invalid binary operation ${op} on floating point numbers.`);
-    }
-    return valueFromFloat(type, Number.isNaN(r) ? nanResult(x, y) : { x: r });
+    return valueFromBytes(type, floatArithmetic(op, floatIn(a, size), floatIn(b, size)));
   }
   if (op === '<<' || op === '>>') return shift(op, a, b, context.warn);
   const x = integerIn(a, type), y = integerIn(b, type);
@@ -246,12 +237,10 @@ export function less(a: Value, b: Value): boolean {
   throw new ExpressionError('Invalid type combination in ordering comparison.');
 }
 
-/** -1, 0 or 1, or NaN when unordered. */
+/** -1, 0 or 1, or NaN when unordered, in the promoted floating type. */
 function compareFloats(a: Value, b: Value): number {
-  const type = promotedType(a.type, b.type)!;
-  const size = sizeOf(type);
-  const x = floatIn(a, size).x, y = floatIn(b, size).x;
-  return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
+  const size = sizeOf(promotedType(a.type, b.type)!);
+  return floatCompare(floatIn(a, size), floatIn(b, size));
 }
 
 /** gdb's type codes, for comparing values byte by byte: only values of one code compare. */
@@ -264,10 +253,7 @@ function sameKind(a: CType, b: CType): boolean {
 /** Whether a value is true in a condition (nonzero; a floating-point value by value, so -0.0 is false). */
 export function isTrue(v: Value): boolean {
   requireKnown(v);
-  if (isFloatType(v.type)) {
-    const x = floatOf(v).x;
-    return x !== 0;
-  }
+  if (isFloatType(v.type)) return !floatIsZero(v.bytes);
   return v.bytes.some((b) => b !== 0);
 }
 
@@ -285,7 +271,7 @@ export function conditionHolds(v: Value): boolean {
 export function negate(v: Value, context: OperatorContext): Value {
   const p = promoteUnary(v);
   if (!isNumber(p.type)) throw new ExpressionError('Argument to negate operation not a number.');
-  const zero = isFloatType(p.type) ? valueFromFloat(p.type, { x: 0 }) : valueFromBigInt(p.type, 0n);
+  const zero = isFloatType(p.type) ? valueFromBytes(p.type, floatFromNumber(sizeOf(p.type), 0)) : valueFromBigInt(p.type, 0n);
   return arithmetic('-', zero, p, context);
 }
 

@@ -1,41 +1,39 @@
 /**
  * IEEE 754 binary32, binary64 and binary128 (RV32's float, double and long
- * double) as the debugger reads, computes and prints them.
+ * double) as the debugger reads, computes, converts and prints them. Values
+ * are their little-endian bytes, so nothing is lost on the way: a NaN keeps
+ * its sign and payload (gdb prints them: `-nan(0x8000000000000)`) and a long
+ * double keeps its 113 bits.
  *
- * JavaScript numbers drop a NaN's sign and payload, and gdb shows both
- * (`-nan(0x8000000000000)`), so a number travels as a `FloatNumber` that
- * keeps them. gdb computes with the host's floating point (x86-64 here): an
- * operation on a NaN returns that NaN made quiet, and an invalid operation on
- * numbers (0/0, inf - inf) returns the x86 default NaN, which is negative.
+ * Results are exact and rounded once, to nearest even. gdb computes with the
+ * host's floating point (x86-64 here), so an operation on a NaN gives that
+ * NaN made quiet, and an invalid operation on numbers (0/0, inf - inf) gives
+ * the x86 default NaN, which is negative.
  *
  * Printing is %g with 9, 17 or 36 significant digits (gdb's choice for 24,
- * 53 and 113 bits of mantissa), rounded from the exact binary value, half to
- * even, as glibc's printf does.
+ * 53 and 113 bits of mantissa), from the exact binary value, as glibc does.
  */
-
-/** A floating-point number; for a NaN, its sign and its fraction bits as a binary64 would hold them (52 bits). */
-export interface FloatNumber {
-  readonly x: number;
-  readonly nan?: { readonly negative: boolean; readonly fraction: bigint };
-}
 
 const FRACTION_BITS: Readonly<Record<number, number>> = { 4: 23, 8: 52, 16: 112 };
 const EXPONENT_BITS: Readonly<Record<number, number>> = { 4: 8, 8: 11, 16: 15 };
 /** Significant decimal digits gdb prints for each size (%.9g, %.17g, %.36Lg). */
 const PRINT_DIGITS: Readonly<Record<number, number>> = { 4: 9, 8: 17, 16: 36 };
-/** The quiet bit of a binary64 NaN's fraction. */
-const QUIET = 1n << 51n;
 
 /** Whether a floating-point type of this many bytes can be read and written here. */
 export function isFloatSize(size: number): boolean {
   return FRACTION_BITS[size] !== undefined;
 }
 
-/** The x86-64 default NaN, what an invalid operation on non-NaN operands returns. */
-export const DEFAULT_NAN: FloatNumber = { x: NaN, nan: { negative: true, fraction: QUIET } };
+/** A value's IEEE fields. */
+interface Fields {
+  readonly negative: boolean;
+  readonly exponent: number;
+  readonly fraction: bigint;
+  readonly fractionBits: number;
+  readonly exponentBits: number;
+}
 
-/** The IEEE fields of `bytes` (little-endian): sign, biased exponent, fraction. */
-function fields(bytes: Uint8Array): { negative: boolean; exponent: number; fraction: bigint; fractionBits: number; exponentBits: number } {
+function fields(bytes: Uint8Array): Fields {
   const size = bytes.length;
   const fractionBits = FRACTION_BITS[size]!;
   const exponentBits = EXPONENT_BITS[size]!;
@@ -49,137 +47,206 @@ function fields(bytes: Uint8Array): { negative: boolean; exponent: number; fract
   };
 }
 
-/** Reads a float, double or long double (a long double is rounded to the nearest double). */
-export function decodeFloat(bytes: Uint8Array): FloatNumber {
-  const size = bytes.length;
-  if (size === 4 || size === 8) {
-    const dv = new DataView(bytes.buffer, bytes.byteOffset, size);
-    const x = size === 4 ? dv.getFloat32(0, true) : dv.getFloat64(0, true);
-    if (!Number.isNaN(x)) return { x };
-  }
-  const f = fields(bytes);
-  const maxExponent = (1 << f.exponentBits) - 1;
-  if (f.exponent === maxExponent && f.fraction !== 0n) {
-    const shift = BigInt(52 - f.fractionBits);
-    return { x: NaN, nan: { negative: f.negative, fraction: shift >= 0n ? f.fraction << shift : f.fraction >> -shift } };
-  }
-  const { significand, exponent2 } = exactValue(bytes);
-  const magnitude = exponent2 >= 0 ? Number(significand << BigInt(exponent2)) : scaleDown(significand, -exponent2);
-  return { x: f.negative ? -magnitude : magnitude };
-}
-
-/** significand / 2^shift rounded once to a double. */
-function scaleDown(significand: bigint, shift: number): number {
-  if (significand === 0n) return 0;
-  // Keep 64 bits plus a sticky bit, so that the one rounding below is the only one.
-  const length = significand.toString(2).length;
-  const drop = Math.max(0, length - 64);
-  const kept = (significand >> BigInt(drop)) | ((significand & ((1n << BigInt(drop)) - 1n)) !== 0n ? 1n : 0n);
-  let x = Number(kept);
-  let e = drop - shift;
-  while (e < -1000) { x /= 2 ** 1000; e += 1000; }
-  return x * 2 ** e;
-}
-
-/** Writes `f` as a float, double or long double of `size` bytes. */
-export function encodeFloat(size: number, f: FloatNumber): Uint8Array {
+function assemble(size: number, negative: boolean, exponent: bigint, fraction: bigint): Uint8Array {
   const out = new Uint8Array(size);
-  if (Number.isNaN(f.x)) {
-    const nan = f.nan ?? DEFAULT_NAN.nan!;
-    const fractionBits = FRACTION_BITS[size]!;
-    const exponentBits = EXPONENT_BITS[size]!;
-    const shift = BigInt(52 - fractionBits);
-    let fraction = shift >= 0n ? nan.fraction >> shift : nan.fraction << -shift;
-    if (fraction === 0n) fraction = 1n << BigInt(fractionBits - 1);
-    const raw = ((nan.negative ? 1n : 0n) << BigInt(size * 8 - 1)) | (((1n << BigInt(exponentBits)) - 1n) << BigInt(fractionBits)) | fraction;
-    writeLittle(out, raw);
-    return out;
-  }
-  const dv = new DataView(out.buffer);
-  if (size === 4) { dv.setFloat32(0, f.x, true); return out; }
-  if (size === 8) { dv.setFloat64(0, f.x, true); return out; }
-  // binary128 holds every double exactly.
-  const d = new Uint8Array(8);
-  new DataView(d.buffer).setFloat64(0, f.x, true);
-  const src = fields(d);
-  let exponent = 0;
-  let fraction = 0n;
-  if (src.exponent === 0x7ff) {
-    exponent = 0x7fff;
-  } else if (src.exponent !== 0 || src.fraction !== 0n) {
-    // Normalize (a double's subnormals are normal numbers in binary128).
-    let e = src.exponent === 0 ? -1022 : src.exponent - 1023;
-    let significand = src.exponent === 0 ? src.fraction : src.fraction | (1n << 52n);
-    while ((significand & (1n << 52n)) === 0n) { significand <<= 1n; e--; }
-    exponent = e + 16383;
-    fraction = (significand & ((1n << 52n) - 1n)) << 60n;
-  }
-  writeLittle(out, ((src.negative ? 1n : 0n) << 127n) | (BigInt(exponent) << 112n) | fraction);
+  let raw = ((negative ? 1n : 0n) << BigInt(size * 8 - 1)) | (exponent << BigInt(FRACTION_BITS[size]!)) | fraction;
+  for (let i = 0; i < size; i++) { out[i] = Number(raw & 0xffn); raw >>= 8n; }
   return out;
 }
 
-function writeLittle(out: Uint8Array, raw: bigint): void {
-  let v = raw;
-  for (let i = 0; i < out.length; i++) { out[i] = Number(v & 0xffn); v >>= 8n; }
+type Kind = 'zero' | 'finite' | 'infinity' | 'nan';
+
+function kindOf(f: Fields): Kind {
+  if (f.exponent === (1 << f.exponentBits) - 1) return f.fraction === 0n ? 'infinity' : 'nan';
+  return f.exponent === 0 && f.fraction === 0n ? 'zero' : 'finite';
 }
 
-/** A finite value's magnitude as significand * 2^exponent2. */
-function exactValue(bytes: Uint8Array): { significand: bigint; exponent2: number } {
-  const f = fields(bytes);
+/** A finite value exactly: (-1)^negative * significand * 2^exponent2. */
+interface Exact {
+  readonly negative: boolean;
+  readonly significand: bigint;
+  readonly exponent2: number;
+}
+
+function exactOf(f: Fields): Exact {
   const bias = (1 << (f.exponentBits - 1)) - 1;
-  if (f.exponent === 0) return { significand: f.fraction, exponent2: 1 - bias - f.fractionBits };
-  return { significand: f.fraction | (1n << BigInt(f.fractionBits)), exponent2: f.exponent - bias - f.fractionBits };
+  if (f.exponent === 0) return { negative: f.negative, significand: f.fraction, exponent2: 1 - bias - f.fractionBits };
+  return { negative: f.negative, significand: f.fraction | (1n << BigInt(f.fractionBits)), exponent2: f.exponent - bias - f.fractionBits };
 }
 
-/** The number a NaN-returning operation on `operands` gives: the first NaN operand made quiet, or the default NaN. */
-export function nanResult(...operands: FloatNumber[]): FloatNumber {
-  for (const o of operands) {
-    if (Number.isNaN(o.x)) return { x: NaN, nan: { negative: o.nan?.negative ?? false, fraction: (o.nan?.fraction ?? 0n) | QUIET } };
+/** numerator/denominator (both > 0, or a zero numerator) rounded once to the format of `size`, with a sign. */
+function fromRational(size: number, negative: boolean, numerator: bigint, denominator: bigint): Uint8Array {
+  const fractionBits = FRACTION_BITS[size]!;
+  const exponentBits = EXPONENT_BITS[size]!;
+  if (numerator === 0n) return assemble(size, negative, 0n, 0n);
+  const bias = (1 << (exponentBits - 1)) - 1;
+  const maxExponent = (1 << exponentBits) - 1;
+  // 2^e <= numerator/denominator < 2^(e+1)
+  let e = numerator.toString(2).length - denominator.toString(2).length;
+  const below = e >= 0 ? numerator < denominator << BigInt(e) : numerator << BigInt(-e) < denominator;
+  if (below) e--;
+  const scale = Math.max(e, 1 - bias);
+  const k = fractionBits - scale;
+  const num = k >= 0 ? numerator << BigInt(k) : numerator;
+  const den = k >= 0 ? denominator : denominator << BigInt(-k);
+  let q = num / den;
+  const twice = 2n * (num % den);
+  if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
+  let biased = scale + bias;
+  if (q >> BigInt(fractionBits + 1) !== 0n) { q >>= 1n; biased++; }
+  if (biased >= maxExponent) return assemble(size, negative, BigInt(maxExponent), 0n);
+  // A normal number's implicit bit lands in the exponent field; a subnormal's is 0 (or carries into 1).
+  const raw = (BigInt(Math.max(biased - 1, 0)) << BigInt(fractionBits)) + q;
+  return assemble(size, negative, raw >> BigInt(fractionBits), raw & ((1n << BigInt(fractionBits)) - 1n));
+}
+
+function fromExact(size: number, x: Exact): Uint8Array {
+  return x.exponent2 >= 0
+    ? fromRational(size, x.negative, x.significand << BigInt(x.exponent2), 1n)
+    : fromRational(size, x.negative, x.significand, 1n << BigInt(-x.exponent2));
+}
+
+/** A quiet NaN of `size` bytes with the sign and (leading) payload bits of `from`, as x86 converts NaNs. */
+function quietNaN(size: number, from: Fields): Uint8Array {
+  const fractionBits = FRACTION_BITS[size]!;
+  const shift = fractionBits - from.fractionBits;
+  const fraction = (shift >= 0 ? from.fraction << BigInt(shift) : from.fraction >> BigInt(-shift)) | (1n << BigInt(fractionBits - 1));
+  return assemble(size, from.negative, BigInt((1 << EXPONENT_BITS[size]!) - 1), fraction);
+}
+
+/** The x86-64 default NaN: what an invalid operation on non-NaN operands gives. */
+function defaultNaN(size: number): Uint8Array {
+  return assemble(size, true, BigInt((1 << EXPONENT_BITS[size]!) - 1), 1n << BigInt(FRACTION_BITS[size]! - 1));
+}
+
+/** A JavaScript number as a value of `size` bytes (a NaN is the default NaN). */
+export function floatFromNumber(size: number, x: number): Uint8Array {
+  if (Number.isNaN(x)) return defaultNaN(size);
+  const d = new Uint8Array(8);
+  new DataView(d.buffer).setFloat64(0, x, true);
+  return size === 8 ? d : floatConvert(d, size);
+}
+
+/** The value as a JavaScript number (a long double rounded to the nearest double). */
+export function floatToNumber(bytes: Uint8Array): number {
+  if (bytes.length === 4) return new DataView(bytes.buffer, bytes.byteOffset, 4).getFloat32(0, true);
+  if (bytes.length === 8) return new DataView(bytes.buffer, bytes.byteOffset, 8).getFloat64(0, true);
+  return new DataView(floatConvert(bytes, 8).buffer).getFloat64(0, true);
+}
+
+/** A value converted to the format of `size` bytes (exact when wider, rounded once when narrower). */
+export function floatConvert(bytes: Uint8Array, size: number): Uint8Array {
+  const f = fields(bytes);
+  switch (kindOf(f)) {
+    case 'nan': return quietNaN(size, f);
+    case 'infinity': return assemble(size, f.negative, BigInt((1 << EXPONENT_BITS[size]!) - 1), 0n);
+    case 'zero': return assemble(size, f.negative, 0n, 0n);
+    case 'finite': return fromExact(size, exactOf(f));
   }
-  return DEFAULT_NAN;
 }
 
-/** Rounds to the nearest float (binary32) when `size` is 4. */
-export function roundTo(size: number, f: FloatNumber): FloatNumber {
-  if (Number.isNaN(f.x)) return nanResult(f);
-  return size === 4 ? { x: Math.fround(f.x) } : f;
-}
-
-/** The nearest number of the floating type of `size` bytes to the integer `n` (one rounding, to nearest even). */
-export function floatFromBigInt(size: number, n: bigint): FloatNumber {
-  if (size !== 4) return { x: Number(n) };
-  const magnitude = n < 0n ? -n : n;
-  const length = magnitude.toString(2).length;
-  // 26 bits with the rest folded into a sticky bit round to 24 exactly once.
-  const drop = Math.max(0, length - 26);
-  const kept = (magnitude >> BigInt(drop)) | ((magnitude & ((1n << BigInt(drop)) - 1n)) !== 0n ? 1n : 0n);
-  const x = Math.fround(Number(kept) * 2 ** drop);
-  return { x: n < 0n ? -x : x };
+/** The integer `n` as a floating-point value of `size` bytes (rounded once). */
+export function floatFromInteger(size: number, n: bigint): Uint8Array {
+  return fromRational(size, n < 0n, n < 0n ? -n : n, 1n);
 }
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
 
-/** gdb's conversion to a 64-bit integer: toward zero, saturating, NaN to the largest value. */
-export function floatToBigInt(f: FloatNumber): bigint {
-  if (Number.isNaN(f.x)) return INT64_MAX;
-  if (f.x >= 2 ** 63) return INT64_MAX;
-  if (f.x < -(2 ** 63)) return INT64_MIN;
-  return BigInt(Math.trunc(f.x));
+/** gdb's conversion to a 64-bit integer: toward zero, saturating, a NaN to the largest value. */
+export function floatToInteger(bytes: Uint8Array): bigint {
+  const f = fields(bytes);
+  const kind = kindOf(f);
+  if (kind === 'nan') return INT64_MAX;
+  if (kind === 'infinity') return f.negative ? INT64_MIN : INT64_MAX;
+  if (kind === 'zero') return 0n;
+  const x = exactOf(f);
+  const magnitude = x.exponent2 >= 0 ? x.significand << BigInt(x.exponent2) : x.significand >> BigInt(-x.exponent2);
+  const n = x.negative ? -magnitude : magnitude;
+  return n > INT64_MAX ? INT64_MAX : n < INT64_MIN ? INT64_MIN : n;
+}
+
+/** Whether the value is zero (either sign). */
+export function floatIsZero(bytes: Uint8Array): boolean {
+  return kindOf(fields(bytes)) === 'zero';
+}
+
+/** The value as a rational: sign, numerator, denominator (finite values only). */
+function rational(x: Exact): { numerator: bigint; denominator: bigint } {
+  const magnitude = x.negative ? -x.significand : x.significand;
+  return x.exponent2 >= 0 ? { numerator: magnitude << BigInt(x.exponent2), denominator: 1n } : { numerator: magnitude, denominator: 1n << BigInt(-x.exponent2) };
+}
+
+/** a op b for two values of one format, as IEEE 754 defines it (with x86's NaNs). */
+export function floatArithmetic(op: '+' | '-' | '*' | '/', a: Uint8Array, b: Uint8Array): Uint8Array {
+  const size = a.length;
+  const fa = fields(a), fb = fields(b);
+  const ka = kindOf(fa), kb = kindOf(fb);
+  if (ka === 'nan') return quietNaN(size, fa);
+  if (kb === 'nan') return quietNaN(size, fb);
+  if (ka === 'finite' && kb === 'finite') {
+    const x = rational(exactOf(fa)), y = rational(exactOf(fb));
+    let numerator: bigint, denominator: bigint;
+    switch (op) {
+      case '+': numerator = x.numerator * y.denominator + y.numerator * x.denominator; denominator = x.denominator * y.denominator; break;
+      case '-': numerator = x.numerator * y.denominator - y.numerator * x.denominator; denominator = x.denominator * y.denominator; break;
+      case '*': numerator = x.numerator * y.numerator; denominator = x.denominator * y.denominator; break;
+      case '/': numerator = x.numerator * y.denominator; denominator = x.denominator * y.numerator; break;
+    }
+    if (denominator < 0n) { numerator = -numerator; denominator = -denominator; }
+    // An exact zero sum is +0 when rounding to nearest.
+    return fromRational(size, numerator < 0n, numerator < 0n ? -numerator : numerator, denominator);
+  }
+  // Zeros and infinities: the double result has the right class and sign, except x +- 0, which is x.
+  const dx = floatToNumber(a), dy = floatToNumber(b);
+  const r = op === '+' ? dx + dy : op === '-' ? dx - dy : op === '*' ? dx * dy : dx / dy;
+  if (Number.isNaN(r)) return defaultNaN(size);
+  if (Number.isFinite(r) && r !== 0) return ka === 'finite' ? a.slice() : op === '-' ? floatArithmetic('*', b, floatFromNumber(size, -1)) : b.slice();
+  return floatFromNumber(size, r);
+}
+
+/** -1, 0 or 1 as a compares with b (of any formats), or NaN when unordered. */
+export function floatCompare(a: Uint8Array, b: Uint8Array): number {
+  const fa = fields(a), fb = fields(b);
+  const ka = kindOf(fa), kb = kindOf(fb);
+  if (ka === 'nan' || kb === 'nan') return NaN;
+  if (ka !== 'finite' || kb !== 'finite') {
+    // Against a zero or an infinity, only a finite number's sign matters.
+    const rank = (k: Kind, f: Fields): number => (k === 'zero' ? 0 : (f.negative ? -1 : 1) * (k === 'infinity' ? 2 : 1));
+    const x = rank(ka, fa), y = rank(kb, fb);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  const x = rational(exactOf(fa)), y = rational(exactOf(fb));
+  const d = x.numerator * y.denominator - y.numerator * x.denominator;
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
 
 /** The number as gdb prints a value of `bytes` (a float, double or long double). */
 export function formatFloatBytes(bytes: Uint8Array): string {
-  const size = bytes.length;
-  if (!isFloatSize(size)) return '<invalid float value>';
+  if (!isFloatSize(bytes.length)) return '<invalid float value>';
   const f = fields(bytes);
   const sign = f.negative ? '-' : '';
-  if (f.exponent === (1 << f.exponentBits) - 1) {
-    return f.fraction === 0n ? `${sign}inf` : `${sign}nan(0x${f.fraction.toString(16)})`;
+  switch (kindOf(f)) {
+    case 'infinity': return `${sign}inf`;
+    case 'nan': return `${sign}nan(0x${nanPayload(f)})`;
+    case 'zero': return `${sign}0`;
+    case 'finite': {
+      const x = exactOf(f);
+      return sign + formatG(x.significand, x.exponent2, PRINT_DIGITS[bytes.length]!);
+    }
   }
-  const { significand, exponent2 } = exactValue(bytes);
-  if (significand === 0n) return `${sign}0`;
-  return sign + formatG(significand, exponent2, PRINT_DIGITS[size]!);
+}
+
+/** A NaN's fraction as gdb writes it: the leading bits that do not fill 32, in hex, then each 32 bits as 8 hex digits. */
+function nanPayload(f: Fields): string {
+  const first = f.fractionBits % 32 || 32;
+  let rest = f.fractionBits - first;
+  let text = (f.fraction >> BigInt(rest)).toString(16);
+  while (rest > 0) {
+    rest -= 32;
+    text += ((f.fraction >> BigInt(rest)) & 0xffffffffn).toString(16).padStart(8, '0');
+  }
+  return text;
 }
 
 /** printf's %.{digits}g of significand * 2^exponent2, from the exact value. */
@@ -191,11 +258,9 @@ function formatG(significand: bigint, exponent2: number, digits: number): string
   let text = mantissa.toString();
   let leading = text.length - 1 + exponent10;
   if (text.length > digits) {
-    const cut = BigInt(text.length - digits);
-    const scale = 10n ** cut;
+    const scale = 10n ** BigInt(text.length - digits);
     let q = mantissa / scale;
-    const r = mantissa % scale;
-    const twice = 2n * r;
+    const twice = 2n * (mantissa % scale);
     if (twice > scale || (twice === scale && (q & 1n) === 1n)) q += 1n;
     text = q.toString();
     if (text.length > digits) { text = text.slice(0, digits); leading++; }
@@ -214,9 +279,9 @@ function formatG(significand: bigint, exponent2: number, digits: number): string
 /**
  * The bytes of a floating-point literal (decimal `1.5e3`, `.5`, `1.e`, or
  * hexadecimal `0x1.8p1`, without its suffix) as a float, double or long
- * double: the exact value rounded once, to nearest even, as strtod does.
- * gdb also takes an exponent without digits (`1e`, `1e+`) as zero.
- * Undefined when the text is not a number.
+ * double: the exact value rounded once, as strtod does. gdb also takes an
+ * exponent without digits (`1e`, `1e+`) as zero. Undefined when the text is
+ * not a number.
  */
 export function parseFloatLiteral(text: string, size: number): Uint8Array | undefined {
   let numerator: bigint;
@@ -237,30 +302,5 @@ export function parseFloatLiteral(text: string, size: number): Uint8Array | unde
     numerator = BigInt(digits);
     if (exponent >= 0) numerator *= 10n ** BigInt(exponent); else denominator = 10n ** BigInt(-exponent);
   }
-  const out = new Uint8Array(size);
-  writeLittle(out, roundRational(numerator, denominator, FRACTION_BITS[size]!, EXPONENT_BITS[size]!));
-  return out;
-}
-
-/** The IEEE encoding (sign 0) of numerator/denominator rounded to nearest even. */
-function roundRational(numerator: bigint, denominator: bigint, fractionBits: number, exponentBits: number): bigint {
-  if (numerator === 0n) return 0n;
-  const bias = (1 << (exponentBits - 1)) - 1;
-  const maxExponent = (1 << exponentBits) - 1;
-  // 2^e <= numerator/denominator < 2^(e+1)
-  let e = numerator.toString(2).length - denominator.toString(2).length;
-  const below = e >= 0 ? numerator < denominator << BigInt(e) : numerator << BigInt(-e) < denominator;
-  if (below) e--;
-  const scale = Math.max(e, 1 - bias);
-  const k = fractionBits - scale;
-  const num = k >= 0 ? numerator << BigInt(k) : numerator;
-  const den = k >= 0 ? denominator : denominator << BigInt(-k);
-  let q = num / den;
-  const twice = 2n * (num % den);
-  if (twice > den || (twice === den && (q & 1n) === 1n)) q += 1n;
-  let biased = scale + bias;
-  if (q >> BigInt(fractionBits + 1) !== 0n) { q >>= 1n; biased++; }
-  if (biased >= maxExponent) return BigInt(maxExponent) << BigInt(fractionBits);
-  // A normal number's implicit bit lands in the exponent field; a subnormal's is 0 (or carries into 1).
-  return (BigInt(Math.max(biased - 1, 0)) << BigInt(fractionBits)) + q;
+  return fromRational(size, false, numerator, denominator);
 }

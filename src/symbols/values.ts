@@ -4,7 +4,7 @@
  * `(F_READ | F_EXEC)`, `104 'h'`, `<optimized out>`).
  */
 import { Ate } from './dwarf-constants.js';
-import { decodeFloat, encodeFloat, floatFromBigInt, floatToBigInt, formatFloatBytes, isFloatSize, roundTo, type FloatNumber } from './floats.js';
+import { floatConvert, floatFromInteger, floatToInteger, formatFloatBytes, isFloatSize } from './floats.js';
 import { isCharType, isSignedEncoding, sizeOf, strip, typeName, type CType, type Member } from './types.js';
 
 /** A value: its type and bytes (little-endian), which bytes are known, and where it lives if in memory. */
@@ -125,10 +125,9 @@ export function convertScalar(v: Value, target: CType): Value {
   if (isFloatType(t)) {
     const size = sizeOf(t);
     if (!isFloatSize(size)) throw new ValueError(`cannot hold a ${size}-byte floating-point value`);
-    const f = isFloatType(v.type) ? roundTo(size, floatOf(v)) : floatFromBigInt(size, integerOf(v));
-    return valueFromBytes(target, encodeFloat(size, f));
+    return valueFromBytes(target, isFloatType(v.type) ? floatConvert(v.bytes, size) : floatFromInteger(size, integerOf(v)));
   }
-  let n = isFloatType(v.type) ? floatToBigInt(floatOf(v)) : integerOf(v);
+  let n = isFloatType(v.type) ? floatToInteger(v.bytes) : integerOf(v);
   if (t.kind === 'base' && t.encoding === Ate.Boolean) n = n === 0n ? 0n : 1n;
   return valueFromBigInt(target, n);
 }
@@ -140,17 +139,6 @@ export function valueFromBigInt(type: CType, n: bigint): Value {
   let u = BigInt.asUintN(size * 8, n);
   for (let i = 0; i < size; i++) { b[i] = Number(u & 0xffn); u >>= 8n; }
   return valueFromBytes(type, b);
-}
-
-/** A floating-point value's number (with a NaN's sign and payload). */
-export function floatOf(v: Value): FloatNumber {
-  return decodeFloat(v.bytes);
-}
-
-/** A value of a floating-point type holding `f` (rounded to the type). */
-export function valueFromFloat(type: CType, f: FloatNumber): Value {
-  const size = sizeOf(type);
-  return valueFromBytes(type, encodeFloat(size, roundTo(size, f)));
 }
 
 /** An integer-like value (integers, characters, booleans, enums, pointers) as a bigint, sign-extended where its type is signed. */
