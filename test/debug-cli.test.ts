@@ -84,6 +84,15 @@ describe('retrovisor debug', () => {
     expect(lines[9]).toBe('p.y << depth = 32');
   });
 
+  it('finishes out of a function whose caller reached it by a tail call, as gdb does', async () => {
+    // At -O2 recurse(0) jumps to leaf (a tail call); leaf returns straight to the recurse(1) frame above.
+    const r = await batch(join(REPO, 'guests', 'symbols', 'build', 'symbols-O2.elf'), ['b leaf', 'c', 'finish', 'bt']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[2]).toMatch(/^stop step icount=\d+ pc=0x[0-9a-f]{8} recurse\+0x[0-9a-f]+ at symbols\.c:\d+$/);
+    expect(lines[3]).toMatch(/^#0 +recurse \(depth=depth@entry=1, /);
+  });
+
   it('reports a missing recording in one line', async () => {
     const r = await runCli(['debug', join(dir, 'nope.rvr')]);
     expect(r.status).toBe(125);

@@ -94,7 +94,8 @@ export class SourceDebugger {
     const start = this.position();
     const startCfa = this.topCfa();
     if (kind === 'out') {
-      const caller = this.frames().find((f, i) => i > 0 && !f.inline);
+      // A frame gdb infers from a tail call was left before this one began: the return is to the frame above it (gdb's finish).
+      const caller = this.frames().find((f, i) => i > 0 && !f.inline && !f.tailCall);
       if (caller === undefined || caller.cfa === undefined) return t.stepForward(1, control);
       const returnPc = caller.pc >>> 0;
       const callerCfa = caller.cfa;
