@@ -23,9 +23,10 @@
  *                               p printed, plus the registers and the RAM
  *                               (data, bss, stack) needed to re-evaluate it
  *   expressions/GUEST.json      the same, for C expressions printed at stops in
- *                               the symbols guest's builds, sha256 and
- *                               mini-kernel (the committed ELFs: this part
- *                               does not rebuild them)
+ *                               the symbols guest's builds, the values guest
+ *                               (guests/expressions), sha256 and mini-kernel
+ *                               (the committed ELFs: this part does not
+ *                               rebuild them; make -C guests/expressions does)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -506,6 +507,40 @@ const OTHER_EXPRESSION_SESSIONS = [
   ] },
 ];
 
+/** Expressions over guests/expressions/values.c: floating point variables, flexible arrays, anonymous members ... */
+const VALUES_STOPS = [
+  { at: 'mix', print: [
+    'x', 'y', 'z', 'n', 'x * n', 'x * n + y', 'x / y', 'y * 2', 'y + z', 'z * 3', 'x > y', 'y < 0', 'x == 3.25', '(int)x', '(float)x',
+    '(long double)y', '-y', '!y', 'x ? 1 : 0', 'sizeof(y + 1)', 'sizeof(x * z)', 'x@entry', 'y@entry', 'n@entry', '(int)(x * 100) % 7',
+    '&x', '&y', 'sum',
+  ] },
+  { at: 'walk', print: [
+    'm', '*m', 'm->ratio', 'm->scale', 'm->word', 'm->bytes', 'm->bytes[3]', 'm->lo', 'm->hi', 'm->lo + m->hi', '&m->lo', '&m->hi',
+    'm->flags', 'm->flags[2] + 1', 'm->level', 'm->level == LOW', 'm->level + 1', '-m->level', 'm->ratio * m->scale', 'words',
+    '*words', 'words[1]', '*words[1]@3', 'words[1][2]', '**words', 'words[2]', 'words + 1', '*(words + 1)', 'count', 'w', '*w',
+    'm@entry', 'sizeof(*m)', '(unsigned char)m->lo', 'm->word >> 24', 'm->bytes[0] == (m->word & 0xff)',
+  ] },
+  { at: 'values.c:87', print: [
+    'g_double', 'g_float', 'g_long_double', 'g_doubles', 'g_doubles[2] * g_doubles[2] * g_doubles[2] * g_doubles[2]',
+    'g_doubles[3] * g_doubles[3]', 'g_doubles[1] - g_doubles[0]', 'g_doubles[2] / 0', '-g_doubles[2] / 0',
+    'g_doubles[2] * g_doubles[2] * g_doubles[2] * g_doubles[2] - g_doubles[2] * g_doubles[2] * g_doubles[2] * g_doubles[2]',
+    'g_float * g_float', 'g_float + g_double', 'g_long_double * 3', 'g_long_double + g_float', '(double)g_long_double',
+    '(float)g_long_double', 'g_long_double > g_double / 5', 'g_double * 1e308 * 10', '(int)g_float', '(unsigned char)g_float',
+    '(long long)g_doubles[2]', 'g_doubles[0]@2', '&g_doubles[1]', '&g_doubles[1] + 1', '*&g_doubles[3]', 'sizeof g_doubles',
+    'g_int8', 'g_int8 * 2', '(unsigned char)g_int8', 'g_int8 >> 1', 'g_u64', 'g_u64 + g_u64', 'g_u64 >> 63', '(int)g_u64', 'g_i64',
+    'g_i64 - 6', '-g_i64', 'g_i64 < 0', 'g_i64 / -1', 'g_u64 * 3 / 3', 'g_packet', 'g_packet.head', 'g_packet.head.payload',
+    'g_packet.head.payload[1]', '&g_packet.head.payload', 'sizeof(g_packet.head.payload)', 'sizeof(struct packet)',
+    '*g_packet.head.payload@5', 'g_zero_tail', 'g_zero_tail.items', 'sizeof g_zero_tail', 'g_mixed', 'g_mixed.word',
+    'g_mixed.bytes[1]', 'g_mixed.lo', 'g_mixed.hi * 2', 'g_mixed.flags', 'g_mixed.flags[0] + g_mixed.flags[2]', 'g_mixed.level',
+    'g_mixed.ratio + g_mixed.scale', 'g_cplx', 'g_cplx[1]', 'g_cplx[1].re', 'g_cplx[1].re - 1', 'g_cplx[1].im + 1',
+    '(cplx16_t *)&g_cplx[1]', 'sizeof(cplx16_t)', 'g_words', 'g_word_ptr', '*g_word_ptr', 'g_word_ptr[1]', 'g_word_ptr[1] + 2',
+    '**g_word_ptr', 'g_word_ptr + 2', '*g_word_ptr[1]@2', 'g_grid', 'g_grid[1]', 'g_grid[1][1]', 'g_grid + 1', '*(g_grid + 1)',
+    '&g_grid[2]', 'g_ops', 'g_ops[0]', '*g_ops[1]', 'g_ops[0] == plus', 'g_ops[1] == minus', 'g_ops[0] != g_ops[1]', 'plus',
+    '&minus', 'g_level', 'g_level + LOW', 'LOW', 'LOW - 1', '(enum level)-2', '(enum level)1', 'HIGH > LOW', 'local_d', 'total',
+    'local_d * 2', 'local_d > total', '(long)local_d', 'sizeof(local_d)', '{double}&g_doubles[2]', '{float}&g_float', '{long double}&g_long_double',
+  ] },
+];
+
 /**
  * gdb's `print` of every expression at the stops, in symbols-O0, -Og, -O2 and
  * the DWARF 4 builds, and in other programs (the ELFs are committed; nothing
@@ -522,7 +557,8 @@ async function writeExpressions() {
     const stops = EXPRESSION_STOPS.map((s) => ({ ...s, print: s.print.filter((e) => !(s.at === 'scale' && crashes.has(e))) }));
     return { name: `symbols-${v}`, elf: `guests/symbols/build/symbols-${v}.elf`, args: '', stops };
   });
-  for (const session of [...sessions, ...OTHER_EXPRESSION_SESSIONS]) {
+  const values = ['O0', 'O2'].map((v) => ({ name: `values-${v}`, elf: `guests/expressions/build/values-${v}.elf`, args: '', stops: VALUES_STOPS }));
+  for (const session of [...sessions, ...values, ...OTHER_EXPRESSION_SESSIONS]) {
     const tmp = mkdtempSync(join(tmpdir(), 'symbols-expr-'));
     const { out, dataLo } = await gdbSession(session, port++, tmp, ['info registers']);
     const recorded = parseGdb(out, session, tmp, dataLo);

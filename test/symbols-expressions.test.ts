@@ -26,7 +26,7 @@ function gdbText(output: string): string {
 
 describe('C expressions vs gdb', () => {
   it('has recorded expressions for each build of the symbols guest and for other programs', () => {
-    expect(files).toEqual(['mini-kernel.json', 'sha256.json', 'symbols-O0-dwarf4.json', 'symbols-O0.json', 'symbols-O2-dwarf4.json', 'symbols-O2.json', 'symbols-Og.json']);
+    expect(files).toEqual(['mini-kernel.json', 'sha256.json', 'symbols-O0-dwarf4.json', 'symbols-O0.json', 'symbols-O2-dwarf4.json', 'symbols-O2.json', 'symbols-Og.json', 'values-O0.json', 'values-O2.json']);
   });
 
   for (const file of files) {

@@ -267,12 +267,15 @@ export function conditionHolds(v: Value): boolean {
   return isTrue(v);
 }
 
-/** Unary minus: 0 - v in v's (promoted) type. */
-export function negate(v: Value, context: OperatorContext): Value {
-  const p = promoteUnary(v);
+/**
+ * Unary minus: 0 - v in v's own (promoted) type, as gdb computes it; so an
+ * enum stays an enum (-LOW is HIGH when LOW is -2 and HIGH 2), and -0.0 is +0.
+ */
+export function negate(v: Value): Value {
+  const p = requireKnown(promoteUnary(v));
   if (!isNumber(p.type)) throw new ExpressionError('Argument to negate operation not a number.');
-  const zero = isFloatType(p.type) ? valueFromBytes(p.type, floatFromNumber(sizeOf(p.type), 0)) : valueFromBigInt(p.type, 0n);
-  return arithmetic('-', zero, p, context);
+  if (isFloatType(p.type)) return valueFromBytes(p.type, floatArithmetic('-', floatFromNumber(sizeOf(p.type), 0), p.bytes));
+  return valueFromBigInt(p.type, -integerOf(p));
 }
 
 /** Unary plus: the (promoted) value. */

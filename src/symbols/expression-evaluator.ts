@@ -149,11 +149,13 @@ export class ExpressionEvaluator {
     return read;
   }
 
-  /** A value whose bytes an operation needs, all known (inside sizeof, whatever they are: only the type matters). */
+  /**
+   * A value whose bytes an operation needs, all known. Inside sizeof, objects
+   * behind pointers read as zeros, but gdb still computes with variables, so an
+   * optimized-out one is still an error.
+   */
   private known(v: Value): Value {
-    const f = this.fetch(v);
-    if (this.typeOnly > 0) return { ...f, known: new Uint8Array(f.bytes.length).fill(1) };
-    return requireKnown(f);
+    return requireKnown(this.fetch(v));
   }
 
   /** How operators report here: gdb's warnings are kept (none inside sizeof, which computes nothing). */
@@ -284,9 +286,9 @@ export class ExpressionEvaluator {
       } finally {
         this.typeOnly--;
       }
-      // An object whose array type has no length (`extern char end[];`): gdb cannot tell its size.
+      // A variable whose array type has no length (`extern char end[];`): gdb cannot tell its size (a flexible member is 0).
       const s = strip(type);
-      if (s.kind === 'array' && s.counts[0] === undefined) return optimizedOut(C_TYPES.int);
+      if ((operand.kind === 'name' || operand.kind === 'scoped') && s.kind === 'array' && s.counts[0] === undefined) return optimizedOut(C_TYPES.int);
     }
     const s = strip(type);
     return valueFromBigInt(C_TYPES.int, BigInt(s.kind === 'void' || s.kind === 'function' ? 1 : sizeOf(s)));
@@ -295,7 +297,7 @@ export class ExpressionEvaluator {
   private unary(op: '-' | '+' | '!' | '~', operand: Value): Value {
     if (isStruct(operand.type)) throw new ExpressionError(`Structure has no component named operator${op}.`);
     switch (op) {
-      case '-': return negate(this.known(operand), this.operators);
+      case '-': return negate(this.known(operand));
       case '+': return positive(this.known(operand));
       case '~': return complement(this.known(operand));
       case '!': return truthValue(!this.truth(operand));
@@ -506,7 +508,7 @@ export class ExpressionEvaluator {
    * of the same size is reinterpreted; an object in memory of another size is
    * read again as the new type; anything else is an invalid cast.
    */
-  cast(type: CType, value: Value): Value {
+  private cast(type: CType, value: Value): Value {
     if (value.type === type) return value;
     const t = strip(type);
     // (T[]) v: as many elements as fit in v.

@@ -212,8 +212,8 @@ export function formatValue(v: Value, ctx: FormatContext, options: FormatOptions
       return `{${parts.join(', ')}}`;
     }
     case 'array': {
-      // An array of unknown length (`extern char end[];`) prints as a pointer to its first element, as in gdb.
-      if (s.counts[0] === undefined && v.address !== undefined) {
+      // An array of unknown or zero length (`extern char end[];`, a flexible member) prints as a pointer to its first element, as in gdb.
+      if ((s.counts[0] === undefined || s.counts[0] === 0) && v.address !== undefined) {
         const [, ...rest] = s.counts;
         const element: CType = rest.length > 0 ? { kind: 'array', element: s.element, counts: rest } : s.element();
         return formatPointer(valueFromNumber({ kind: 'pointer', size: 4, target: () => element }, v.address), { kind: 'pointer', size: 4, target: () => element }, ctx, false);
