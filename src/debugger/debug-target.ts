@@ -72,7 +72,8 @@ interface BreakpointEntry {
   readonly condition?: string;
   readonly hitCondition?: string;
   readonly logMessage?: string;
-  hits: number;
+  /** The icounts at which this breakpoint was reached going forward (a span run twice counts once). */
+  readonly hits: Set<number>;
 }
 
 export interface FrameView {
@@ -217,7 +218,7 @@ export class DebugTarget {
       if (this.source === undefined) return { id, verified: false, message: 'the program has no debug information (build it with -g)' };
       const addresses = this.debugInfo.lineBreakpoints(sourcePath, s.line);
       if (addresses.length === 0) return { id, verified: false, message: `no code at line ${s.line} of ${path.basename(sourcePath)}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0 });
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: new Set<number>() });
       return { id, verified: true, line: this.debugInfo.lineAt(addresses[0]!)?.line ?? s.line, address: addresses[0] };
     });
     this.breakpoints.set(`source:${sourcePath}`, entries);
@@ -235,7 +236,7 @@ export class DebugTarget {
         if (a !== undefined) addresses = [a];
       }
       if (addresses.length === 0) return { id, verified: false, message: `no function ${s.name}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
       return { id, verified: true, address: addresses[0], line: this.debugInfo.lineAt(addresses[0]!)?.line };
     });
     this.breakpoints.set('functions', entries);
@@ -247,7 +248,7 @@ export class DebugTarget {
     const entries: BreakpointEntry[] = [];
     const results = specs.map((s) => {
       const id = this.nextId++;
-      entries.push({ id, address: s.address >>> 0, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      entries.push({ id, address: s.address >>> 0, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
       return { id, verified: true, address: s.address >>> 0, line: this.debugInfo.lineAt(s.address >>> 0)?.line };
     });
     this.breakpoints.set('instructions', entries);
@@ -260,6 +261,7 @@ export class DebugTarget {
     const all = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
     if (all.length === 0) return true;
     let stop = false;
+    const icount = this.timeline.icount;
     for (const b of all) {
       if (b.condition !== undefined && b.condition.trim() !== '') {
         try {
@@ -269,8 +271,11 @@ export class DebugTarget {
         }
       }
       if (b.hitCondition !== undefined && b.hitCondition.trim() !== '' && this.direction === 'forward') {
-        b.hits++;
-        if (!hitMatches(b.hitCondition, b.hits)) continue;
+        // The ordinal of this execution among those seen: the same at this icount whenever the timeline passes it.
+        b.hits.add(icount);
+        let ordinal = 0;
+        for (const h of b.hits) if (h <= icount) ordinal++;
+        if (!hitMatches(b.hitCondition, ordinal)) continue;
       }
       if (b.logMessage !== undefined) {
         if (this.direction === 'forward') this.onOutput?.(`${this.interpolate(b.logMessage)}\n`, 'stdout');
@@ -279,6 +284,14 @@ export class DebugTarget {
       stop = true;
     }
     return stop;
+  }
+
+  /** The breakpoints (not logpoints) at `pc`, and the kind of the first: what a stop there reports. */
+  breakpointsAt(pc: number): { ids: number[]; kind: 'source' | 'function' | 'instruction' } | undefined {
+    const found = [...this.breakpoints.entries()].flatMap(([key, list]) => list.filter((b) => b.address === pc >>> 0 && b.logMessage === undefined).map((b) => ({ id: b.id, key })));
+    if (found.length === 0) return undefined;
+    const key = found[0]!.key;
+    return { ids: [...new Set(found.map((f) => f.id))], kind: key === 'functions' ? 'function' : key === 'instructions' ? 'instruction' : 'source' };
   }
 
   private interpolate(message: string): string {
@@ -298,6 +311,14 @@ export class DebugTarget {
       interrupts: filters.includes('interrupt'),
       privilege: filters.includes('privilege'),
     };
+  }
+
+  /** The expression and frame of a child of a variables reference (for data breakpoints on it), if it has one. */
+  childExpression(reference: number, name: string): { expression: string; level: number } | undefined {
+    const node = this.nodes[reference - 1];
+    if (node === undefined) return undefined;
+    const child = this.variables(reference).find((v) => v.name === name);
+    return child?.evaluateName === undefined ? undefined : { expression: child.evaluateName, level: node.level };
   }
 
   /** What a data breakpoint on `expression` (a variable, or an address) would watch. */

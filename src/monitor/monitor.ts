@@ -121,6 +121,8 @@ export class Monitor {
         case VmExit.Ecall:
           // No SBI installed: the guest's own handler sees the environment call.
           hart.trapInstruction((Exception.EcallFromU + hart.priv) as Exception);
+          // A debugger that catches traps sees this one like any other.
+          if (hart.reportTraps) return { kind: 'trap' };
           break;
         case VmExit.Ebreak: {
           const r = this.ebreak();
@@ -185,7 +187,7 @@ export class Monitor {
       return undefined;
     }
     hart.trapInstruction(Exception.Breakpoint, pc);
-    return undefined;
+    return hart.reportTraps ? { kind: 'trap' } : undefined;
   }
 
   private isSemihostingSequence(pc: number): boolean {
