@@ -16,9 +16,9 @@ import {
 } from './c-arithmetic.js';
 import { ExpressionError, type BinaryOperator, type Declarator, type Expr, type ParseScope, type TypeName } from './expression-parser.js';
 import { parseFloatLiteral } from './floats.js';
-import { alignOf, arrayOf, C_TYPES, elementOf, pointerTo, sizeOf, strip, typeName, type CType } from './types.js';
+import { alignOf, arrayOf, C_TYPES, elementOf, pointerTo, sizeOf, strip, typeName, type CType, type Member } from './types.js';
 import {
-  convertScalar, integerOf, isFloatType, optimizedOut, toBigUnsigned, valueAt, valueFromBigInt, valueFromBytes, ValueError,
+  bitfieldValue, convertScalar, integerOf, isFloatType, optimizedOut, toBigUnsigned, valueAt, valueFromBigInt, valueFromBytes, ValueError,
   type Value,
 } from './values.js';
 
@@ -380,7 +380,7 @@ export class ExpressionEvaluator {
     const whole = this.fetch(v);
     const unit = Math.max(sizeOf(member.type), 1);
     const bitOffset = (offset + member.offset) * 8 + (member.bitOffset ?? 0);
-    const value = bitFieldValue(whole, member.type, bitOffset, member.bitSize);
+    const value = bitfieldValue(whole, { ...member, offset: offset + member.offset });
     if (whole.address === undefined) return { value };
     return { value, bitFieldUnit: whole.address + Math.floor(bitOffset / (unit * 8)) * unit };
   }
@@ -552,7 +552,8 @@ function qualify(t: CType, qualifier: 'const' | 'volatile' | 'restrict'): CType 
   return { kind: 'qualified', qualifier, target: () => t };
 }
 
-function findMember(members: readonly import('./types.js').Member[], name: string, base: number): { member: import('./types.js').Member; offset: number } | undefined {
+/** A member by name, looking into anonymous structs and unions; `offset` is where the member's container starts. */
+function findMember(members: readonly Member[], name: string, base: number): { member: Member; offset: number } | undefined {
   for (const m of members) if (m.name === name) return { member: m, offset: base };
   for (const m of members) {
     if (m.name !== undefined) continue;
@@ -563,26 +564,4 @@ function findMember(members: readonly import('./types.js').Member[], name: strin
     }
   }
   return undefined;
-}
-
-/** A bit-field of `bitSize` bits at `bitOffset` bits into `whole` (least significant first), as a value of its declared type. */
-function bitFieldValue(whole: Value, type: CType, bitOffset: number, bitSize: number): Value {
-  const first = Math.floor(bitOffset / 8);
-  const last = Math.floor((bitOffset + bitSize - 1) / 8);
-  let raw = 0n;
-  let known = true;
-  for (let i = last; i >= first; i--) {
-    raw = (raw << 8n) | BigInt(whole.bytes[i] ?? 0);
-    if (whole.known[i] !== 1) known = false;
-  }
-  raw = (raw >> BigInt(bitOffset - first * 8)) & ((1n << BigInt(bitSize)) - 1n);
-  if (!isUnsignedField(type) && (raw >> BigInt(bitSize - 1)) & 1n) raw -= 1n << BigInt(bitSize);
-  const v = valueFromBigInt(type, raw);
-  return known ? v : { ...v, known: new Uint8Array(v.bytes.length) };
-}
-
-function isUnsignedField(type: CType): boolean {
-  const s = strip(type);
-  if (s.kind === 'enum') return !s.signed;
-  return !(s.kind === 'base' && (s.encoding === 0x05 || s.encoding === 0x06));
 }

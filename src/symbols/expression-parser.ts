@@ -11,6 +11,7 @@
  * and tags as it meets them. Evaluation is expression-evaluator.ts's job.
  * Error messages are gdb's.
  */
+import { parseFloatLiteral } from './floats.js';
 
 export type UnaryOperator = '-' | '+' | '!' | '~';
 export type BinaryOperator = '*' | '/' | '%' | '+' | '-' | '<<' | '>>' | '<' | '>' | '<=' | '>=' | '==' | '!=' | '&' | '^' | '|' | '&&' | '||';
@@ -189,7 +190,7 @@ class Lexer {
       const ch = s[p]!;
       if (ch === quote) { p++; break; }
       if (ch === '\\') {
-        const { code, end } = escape(s, p + 1);
+        const { code, end } = escape(s, p + 1, quote);
         chars.push(code & 0xff);
         p = end;
         continue;
@@ -208,10 +209,10 @@ class Lexer {
   }
 }
 
-/** One escape sequence after a backslash at `p`: its character code and where it ends. */
-function escape(s: string, p: number): { code: number; end: number } {
+/** One escape sequence after a backslash at `p`, inside `quote`s: its character code and where it ends. */
+function escape(s: string, p: number, quote: string): { code: number; end: number } {
   const c = s[p];
-  if (c === undefined) throw new ExpressionError('Unmatched single quote.');
+  if (c === undefined) throw new ExpressionError(quote === "'" ? 'Unmatched single quote.' : 'Unterminated string in expression.');
   const simple: Record<string, number> = { n: 10, t: 9, r: 13, a: 7, b: 8, f: 12, v: 11, e: 27, '\\': 92, "'": 39, '"': 34, '?': 63 };
   if (simple[c] !== undefined) return { code: simple[c]!, end: p + 1 };
   if (c === 'x') {
@@ -229,14 +230,12 @@ function escape(s: string, p: number): { code: number; end: number } {
   return { code: s.codePointAt(p)!, end: p + String.fromCodePoint(s.codePointAt(p)!).length };
 }
 
+/** A floating literal: its digits and its type from the suffix (f: float, l: long double; a hex literal's f is a digit). */
 function floatToken(text: string, start: number): Token {
-  const invalid = (): never => { throw new ExpressionError(`Invalid number "${text}".`); };
   let body = text;
   let type: FloatLiteralType = 'double';
-  const hex = /^0[xX]/.test(text);
-  if (/[fF]$/.test(body) && !hex) { type = 'float'; body = body.slice(0, -1); } else if (/[lL]$/.test(body)) { type = 'long double'; body = body.slice(0, -1); }
-  const ok = hex ? /^0[xX][0-9a-fA-F]*(\.[0-9a-fA-F]*)?([pP][+-]?\d*)?$/.test(body) : /^\d*(\.\d*)?([eE][+-]?\d*)?$/.test(body);
-  if (!ok || !/[0-9]/.test(body.replace(/^0[xX]/, hex ? '' : '0x'))) invalid();
+  if (/[fF]$/.test(body) && !/^0[xX]/.test(text)) { type = 'float'; body = body.slice(0, -1); } else if (/[lL]$/.test(body)) { type = 'long double'; body = body.slice(0, -1); }
+  if (parseFloatLiteral(body, 8) === undefined) throw new ExpressionError(`Invalid number "${text}".`);
   return { kind: 'float', text: body, type, start };
 }
 
@@ -291,7 +290,6 @@ export function parseExpression(text: string, scope: ParseScope = OPEN_SCOPE): E
 class Parser {
   private readonly lexer: Lexer;
   private lookahead: Token | undefined;
-  private previous: Token | undefined;
 
   constructor(private readonly text: string, private readonly scope: ParseScope) {
     this.lexer = new Lexer(text);
@@ -313,7 +311,6 @@ class Parser {
   private take(): Token {
     const t = this.peek();
     this.lookahead = undefined;
-    this.previous = t;
     return t;
   }
 

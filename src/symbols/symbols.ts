@@ -24,7 +24,7 @@ import { dieRanges, evaluateLocation, evaluateValue, expressionAt, locationAttr,
 import { buildUnitLines, findLine, type SourcePosition, type UnitLines } from './source-lines.js';
 import { sizeOf, subprogramType, typeName, typeOf, type CType } from './types.js';
 import {
-  bitfieldValue, formatValue, isOptimizedOut, optimizedOut, subValue, toNumber, valueAt, valueFromBytes, valueFromNumber,
+  formatValue, isOptimizedOut, optimizedOut, valueAt, valueFromBytes, valueFromNumber,
   ValueError, type FormatContext, type FormatOptions, type Value,
 } from './values.js';
 
