@@ -118,6 +118,8 @@ interface PhysicalFrame {
 const VOID_CODE_POINTER: CType = { kind: 'pointer', size: 4, target: () => ({ kind: 'function', returns: () => ({ kind: 'void' }), params: () => [], varargs: false, prototyped: false }) };
 const VOID_POINTER: CType = { kind: 'pointer', size: 4, target: () => ({ kind: 'void' }) };
 const LONG: CType = { kind: 'base', name: 'long', size: 4, encoding: 5 };
+/** gdb's message for a value it cannot know. */
+const OPTIMIZED_OUT = 'value has been optimized out';
 
 /** Register names accepted in expressions ($a0, $fp ...) with their numbers. */
 const REGISTER_NAMES: ReadonlyMap<string, number> = new Map([
@@ -741,7 +743,7 @@ export class Symbols {
     const frame = frames[level];
     const self = frame === undefined ? undefined : frames.find((f) => f.physical === frame.physical && !f.inline);
     const callee = self?.scope === undefined ? undefined : this.functions.find((f) => f.die === self.scope);
-    if (frame === undefined || self === undefined || callee === undefined) return { error: 'value has been optimized out' };
+    if (frame === undefined || self === undefined || callee === undefined) return { error: 'DW_OP_entry_value resolving needs a function with debug information' };
     const msym = (pc: number): string => this.elfSymbols.gdbMinimalSymbol(pc)?.name ?? '???';
     const hex = (pc: number): string => `0x${(pc >>> 0).toString(16)}`;
     const callerLevel = frames.findIndex((f) => f.physical === frame.physical + 1);
@@ -767,7 +769,11 @@ export class Symbols {
       target = concrete?.entry ?? (linkage === undefined ? undefined : this.functionsNamed(linkage)[0]?.entry ?? this.elfSymbols.address(linkage));
     } else {
       const t = site.attrs.get(At.CallTarget) ?? site.attrs.get(At.GnuCallSiteTarget);
-      if (t !== undefined && t.value instanceof Uint8Array) target = evaluateValue(t.value, this.expressionContext(frames, callerLevel, machine, site.unit));
+      if (t !== undefined && t.value instanceof Uint8Array) {
+        target = evaluateValue(t.value, this.expressionContext(frames, callerLevel, machine, site.unit));
+        // An indirect call through a value the caller no longer has (gdb shows this error).
+        if (target === undefined) return { error: OPTIMIZED_OUT };
+      }
     }
     if (target !== callee.entry) {
       const t = target ?? 0;
@@ -779,21 +785,6 @@ export class Symbols {
       if (loc?.value instanceof Uint8Array && singleRegister(loc.value) === reg) return { die: p, callerLevel };
     }
     return { error: `Cannot find matching parameter at DW_TAG_call_site ${hex(caller.pc)} at ${msym(caller.pc)}` };
-  }
-
-  /**
-   * The value a parameter had on entry to its function, when the caller's
-   * call site tells (gdb's `param@entry`): only for a parameter that lives
-   * in a register at the function's first instruction.
-   */
-  entryValueOf(param: Die, frames: readonly Frame[], level: number, machine: Machine): Value | undefined {
-    try {
-      const v = this.parameterEntryValue(param, frames, level, machine);
-      return isOptimizedOut(v) ? undefined : v;
-    } catch (e) {
-      if (e instanceof SymbolsError) return undefined;
-      throw e;
-    }
   }
 
   /**
@@ -813,13 +804,15 @@ export class Symbols {
     if (reg === undefined) {
       if (expr[0] !== Op.Fbreg) throw new SymbolsError('DWARF-2 expression error: DW_OP_entry_value is supported only for single DW_OP_reg* or for DW_OP_fbreg(*)');
       // A parameter passed on the stack: gdb matches it against call-site parameters by stack offset.
+      // No stack offset matches a register parameter: this gives gdb's reason.
       const found = this.callSiteParameter(frames, level, machine, -1);
-      throw new SymbolsError('error' in found ? found.error : 'value has been optimized out');
+      throw new SymbolsError('error' in found ? found.error : OPTIMIZED_OUT);
     }
     const found = this.callSiteParameter(frames, level, machine, reg);
     if ('error' in found) throw new SymbolsError(found.error);
     const v = this.callValue(found.die, found.callerLevel, frames, machine);
-    if (v === undefined) throw new SymbolsError('value has been optimized out');
+    // The caller's value for it is itself unknown (gdb shows this error in frame lines).
+    if (v === undefined) throw new SymbolsError(OPTIMIZED_OUT);
     return valueFromNumber(type, v);
   }
 
@@ -1012,8 +1005,15 @@ export class Symbols {
   frameArguments(frames: readonly Frame[], level: number, machine: Machine): string {
     return this.args(frames, level, machine).map((a) => {
       const text = this.formatValue(a.value, machine, { scalarsOnly: true });
-      const entry = this.entryValueOf(a.die, frames, level, machine);
-      if (entry === undefined) return `${a.name}=${text}`;
+      let entry: Value | undefined;
+      try {
+        entry = this.parameterEntryValue(a.die, frames, level, machine);
+      } catch (e) {
+        if (!(e instanceof SymbolsError)) throw e;
+        // gdb is silent when no call site tells the value, and shows an error reading it.
+        if (e.message === OPTIMIZED_OUT) return `${a.name}=${text}, ${a.name}@entry=<error reading variable: ${e.message}>`;
+      }
+      if (entry === undefined || isOptimizedOut(entry)) return `${a.name}=${text}`;
       const entryText = this.formatValue(entry, machine, { scalarsOnly: true });
       const same = !isOptimizedOut(a.value) && a.value.bytes.every((b, i) => b === entry.bytes[i]);
       return same ? `${a.name}=${a.name}@entry=${entryText}` : `${a.name}=${text}, ${a.name}@entry=${entryText}`;
