@@ -153,6 +153,19 @@ describe('debugger writes in a live session', () => {
     expect(() => target.assign('$s1', '1', 0)).toThrow(/the guest has stopped for good here/);
   });
 
+  it('take C expressions on both sides, converted as C assigns', async () => {
+    const { target } = liveTarget();
+    await stopAtPrintf(target);
+    expect(target.assign('total', '(int)(2.9 * 2)', 0).value).toBe('5');
+    expect(target.assign('g_short', 'g_ushort', 0).value).toBe('-1');
+    expect(target.assign('*&g_points[3].y', 'g_points[3].x << 2', 0).value).toBe('28');
+    expect(target.assign('g_big', '1e18 * 2', 0).value).toBe('2000000000000000000');
+    expect(target.assign('g_ubig', '-1', 0).value).toBe('18446744073709551615');
+    expect(target.assign('g_flag', '0.0', 0).value).toBe('false');
+    expect(target.assign('g_color', 'GREEN', 0).value).toBe('GREEN');
+    expect(() => target.assign('total', 'g_counter = 1', 0)).toThrow(/assignment `=' is not evaluated/);
+  });
+
   it('refuse what cannot be changed', async () => {
     const { target } = liveTarget();
     await stopAtPrintf(target);

@@ -8,46 +8,13 @@
  * Regenerate the data with `node scripts/gen-symbols-golden.mjs gdb`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ElfFile, SegmentType } from '../src/elf/elf-file.js';
-import { ABI_NAMES } from '../src/isa/disassembler.js';
-import { PC_REGISTER, Symbols, SymbolsError, type Frame, type Machine } from '../src/symbols/symbols.js';
+import { ElfFile } from '../src/elf/elf-file.js';
+import { PC_REGISTER, Symbols, SymbolsError, type Frame } from '../src/symbols/symbols.js';
+import { machineFor, type GdbGolden, type GdbStop } from './support/gdb-stops.js';
 
 const GOLDEN = new URL('./golden/symbols/gdb/', import.meta.url);
 const REPO = new URL('../', import.meta.url);
-
-interface Command { command: string; output: string }
-interface Stop { at: string; hit: string; commands: Command[]; memory: { address: number; deflated: string }[] }
-interface Golden { elf: string; args: string; stops: Stop[] }
-
-/** A Machine over what gdb saw: its registers, the ELF's loaded bytes, and the RAM dumped at the stop. */
-function machineFor(elf: ElfFile, stop: Stop): Machine {
-  const regs = new Array<number>(33).fill(0);
-  const info = stop.commands.find((c) => c.command === 'info registers')!.output;
-  for (const line of info.split('\n')) {
-    const m = /^(\w+)\s+(0x[0-9a-f]+)/.exec(line);
-    if (!m) continue;
-    const name = m[1] === 'fp' ? 's0' : m[1]!;
-    const n = name === 'pc' ? PC_REGISTER : ABI_NAMES.indexOf(name);
-    if (n >= 0) regs[n] = parseInt(m[2]!, 16);
-  }
-  const regions: { address: number; bytes: Uint8Array }[] = stop.memory.map((m) => ({ address: m.address, bytes: inflateRawSync(Buffer.from(m.deflated, 'base64')) }));
-  for (const seg of elf.segments) {
-    if (seg.type !== SegmentType.Load || seg.filesz === 0) continue;
-    regions.push({ address: seg.paddr, bytes: elf.bytes.subarray(seg.offset, seg.offset + seg.filesz) });
-    if (seg.vaddr !== seg.paddr) regions.push({ address: seg.vaddr, bytes: elf.bytes.subarray(seg.offset, seg.offset + seg.filesz) });
-  }
-  return {
-    readRegister: (n) => regs[n]!,
-    readMemory: (address, length) => {
-      for (const r of regions) {
-        if (address >= r.address && address + length <= r.address + r.bytes.length) return r.bytes.subarray(address - r.address, address - r.address + length);
-      }
-      return undefined;
-    },
-  };
-}
 
 interface GdbFrame { level: number; function: string; args: string; file: string | undefined; line: number | undefined; locals: string[] }
 
@@ -72,8 +39,6 @@ function parseBacktrace(text: string): GdbFrame[] {
 const KNOWN_GAPS: Record<string, string> = {
   'bytecode 0 locals': 'gdb also lists i, prime, j, d (as <optimized out>) for the inlined native(): variables of ' +
     'abstract lexical blocks that have no concrete instance at this pc; we list only blocks of the concrete tree.',
-  'symbols-Og 7 bt': 'gdb prints `a@entry=<error reading variable: value has been optimized out>` when the ' +
-    "caller's DW_AT_call_value is itself optimized out; we print no entry value then.",
 };
 
 /**
@@ -118,7 +83,7 @@ const GDB_BUGS: { name: string; files: RegExp; fix: (output: string) => string }
 const bugUses = new Map<string, number>();
 
 /** gdb's outputs of a golden with the GDB_BUGS rules for its file applied. */
-function withGdbBugsFixed(name: string, golden: Golden): Golden {
+function withGdbBugsFixed(name: string, golden: GdbGolden): GdbGolden {
   for (const stop of golden.stops) {
     for (const c of stop.commands) {
       for (const bug of GDB_BUGS) {
@@ -136,7 +101,7 @@ const cases = readdirSync(GOLDEN).filter((f) => f.endsWith('.json')).sort();
 
 describe('symbols vs gdb at recorded stops', () => {
   for (const file of cases) {
-    const golden = withGdbBugsFixed(file.replace(/\.json$/, ''), JSON.parse(readFileSync(new URL(file, GOLDEN), 'utf8')) as Golden);
+    const golden = withGdbBugsFixed(file.replace(/\.json$/, ''), JSON.parse(readFileSync(new URL(file, GOLDEN), 'utf8')) as GdbGolden);
     const elf = new ElfFile(readFileSync(new URL(golden.elf, REPO)), golden.elf);
     const symbols = Symbols.load(elf);
     describe(file.replace(/\.json$/, ''), () => {

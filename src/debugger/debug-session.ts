@@ -38,7 +38,7 @@ export const HELP = [
   'b FUNCTION|FILE:LINE|LINE|*ADDR|SYMBOL   set a breakpoint (LINE: in the current file)',
   'bt                  backtrace;  frame N  selects frame N for info locals/args and p',
   'info locals | info args',
-  'p EXPR              print a C expression (variables, members, indexing, *, &) or a register',
+  'p EXPR              print a C expression as gdb does (operators, casts, sizeof, @) or a register',
   'x/Ni ADDR           disassemble N instructions',
   'list [FILE:LINE]    source lines around the current line (or the given one)',
   'd [N...]            delete the given breakpoints/watchpoints/catchpoints (all without N)',
@@ -122,7 +122,7 @@ export class DebugSession {
       case 'awatch': return [this.addWatch(args, WatchKind.Access, 'access')];
       case 'catch': return [this.addCatch(args)];
       case 'regs': case 'info-registers': return this.registers();
-      case 'p': case 'print': return [this.print(rest)];
+      case 'p': case 'print': return this.print(rest);
       case 'info': return args[0] === 'locals' || args[0] === 'args' ? this.variables(args[0]) : this.info(args);
       case 'lastwrite': return [await this.lastWrite(args)];
       case 'fork': {
@@ -243,19 +243,37 @@ export class DebugSession {
     return src.symbols.describeVariables(vars, src.machine, which === 'locals' ? 'No locals.' : 'No arguments.');
   }
 
-  /** p EXPR: a register, or a C expression when the program has debug information. */
-  private print(expr: string): string {
+  /**
+   * p EXPR: a C expression when the program has debug information (after
+   * gdb's warnings, if any), or a register. A bare name is the program's
+   * variable when it has one (a variable `time` is not the CSR); `$name` and
+   * names the program does not know are registers.
+   */
+  private print(expr: string): string[] {
     const e = expr.replace(/^\/x\s+/, '');
     if (e === '') throw new CommandError('print what? a register or an expression');
-    try {
-      return this.printRegister([e]);
-    } catch (err) {
-      if (!(err instanceof CommandError) || this.source === undefined || !/^no register/.test(err.message)) throw err;
-    }
+    const registerLike = /^\$?\w+$/.test(e);
     const src = this.source;
+    if (src === undefined || (registerLike && e.startsWith('$'))) {
+      try {
+        return [this.printRegister([e])];
+      } catch (err) {
+        if (!(err instanceof CommandError) || src === undefined || !/^no register/.test(err.message)) throw err;
+      }
+    }
     const frames = src.frames();
-    const v = src.symbols.evaluate(e, frames, Math.min(this.frameLevel, frames.length - 1), src.machine);
-    return `${e} = ${src.symbols.formatValue(v, src.machine, { topLevel: true })}`;
+    const warnings: string[] = [];
+    try {
+      const v = src.symbols.evaluate(e, frames, Math.min(this.frameLevel, frames.length - 1), src.machine, warnings);
+      return [...warnings.map((w) => `warning: ${w}`), `${e} = ${src.symbols.formatValue(v, src.machine, { topLevel: true })}`];
+    } catch (err) {
+      if (!registerLike || !(err instanceof SymbolsError) || !/^No symbol "/.test(err.message)) throw err;
+      try {
+        return [this.printRegister([e])];
+      } catch {
+        throw err;
+      }
+    }
   }
 
   private list(args: string[]): string[] {

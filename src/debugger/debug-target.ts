@@ -17,6 +17,7 @@ import { liveContents, saveContents, type RecordingContents } from '../replay/re
 import { RecordingReader } from '../replay/recording-file.js';
 import { PRODUCER } from '../replay/recorder.js';
 import { fullDigest } from '../replay/state-check.js';
+import { conditionHolds } from '../symbols/c-arithmetic.js';
 import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
 import { strip, typeName } from '../symbols/types.js';
 import { assignmentBytes, valueFromNumber, ValueError, type Value } from '../symbols/values.js';
@@ -283,7 +284,7 @@ export class DebugTarget {
     for (const b of all) {
       if (b.condition !== undefined && b.condition.trim() !== '') {
         try {
-          if (this.evaluateNumber(b.condition) === 0) continue;
+          if (!conditionHolds(this.evaluateValue(b.condition, 0))) continue;
         } catch {
           // A condition that cannot be evaluated stops, as in gdb, so the user sees it.
         }
@@ -554,9 +555,9 @@ export class DebugTarget {
     const reg = /^\$(\w+)$/.exec(e);
     const hart = this.timeline.vm.board.hart;
     const int32: Value['type'] = { kind: 'base', name: 'unsigned int', size: 4, encoding: 8 };
-    // With debug information, registers go through the symbol evaluator: typed as gdb types
-    // them ($pc a code pointer, $sp a data pointer) and read in the selected frame.
-    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!))) {
+    // With debug information, registers and CSRs go through the symbol evaluator: typed as gdb
+    // types them ($pc a code pointer, $sp a data pointer, $mstatus a long) and read in the selected frame.
+    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!, this.source.machine))) {
       const name = reg[1]!;
       if (name === 'pc') return valueFromNumber(int32, hart.pc >>> 0);
       if (name === 'icount') return valueFromNumber(int32, hart.icount % 2 ** 32);
@@ -578,13 +579,6 @@ export class DebugTarget {
       if (err instanceof SymbolsError) throw new TargetError(err.message);
       throw err;
     }
-  }
-
-  private evaluateNumber(expression: string): number {
-    const v = this.evaluateValue(expression, 0);
-    let n = 0;
-    for (let i = Math.min(v.bytes.length, 6) - 1; i >= 0; i--) n = n * 256 + v.bytes[i]!;
-    return n;
   }
 
   /** Evaluates an expression: $registers, C expressions over variables, symbols. */
