@@ -117,6 +117,8 @@ export class Monitor {
         case VmExit.Ecall:
           // No SBI installed: the guest's own handler sees the environment call.
           hart.trapInstruction((Exception.EcallFromU + hart.priv) as Exception);
+          // A trap the monitor delivers is reported like one the hart takes (debugger catchpoints).
+          if (hart.reportTraps) return { kind: 'trap' };
           break;
         case VmExit.Ebreak: {
           const r = this.ebreak();
@@ -169,7 +171,7 @@ export class Monitor {
       return undefined;
     }
     hart.trapInstruction(Exception.Breakpoint, pc);
-    return undefined;
+    return hart.reportTraps ? { kind: 'trap' } : undefined;
   }
 
   private isSemihostingSequence(pc: number): boolean {
