@@ -20,6 +20,7 @@ import { LoadError } from '../../src/machine/loader.js';
 import { Divergence } from '../../src/replay/divergence.js';
 import type { Stop } from '../../src/timeline/timeline.js';
 import { QueueConsole } from './queue-console.js';
+import { TimelineEventsRequest } from './timeline-events.js';
 
 /** Launch arguments (documented in the README, "VS Code launch configuration"). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -69,6 +70,8 @@ export class RetrovisorSession extends LoggingDebugSession {
   private clientProgress = false;
   private clientInvalidated = false;
   private linesStartAt1 = true;
+  /** The machine events of the recording, for timeline views (adapter/src/timeline-events.ts). */
+  private readonly timelineEvents = new TimelineEventsRequest(() => this.target);
 
   constructor() {
     super();
@@ -344,6 +347,9 @@ export class RetrovisorSession extends LoggingDebugSession {
         }, 'seek', 'goto');
         return;
       }
+      case 'timelineEvents':
+        void this.timelineEvents.answer(response, args, (r) => this.sendResponse(r));
+        return;
       case 'position':
         response.body = { icount: this.target?.icount, end: this.target?.timeline.end, furthest: this.target?.timeline.furthest };
         this.sendResponse(response);
