@@ -5,7 +5,8 @@
  * paths that follow the launch's `cwd` rather than the adapter's own working
  * directory (the extension runs the adapter inside VS Code's extension host).
  */
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -95,5 +96,22 @@ describe('timelineEvents', () => {
     await expect(dc.customRequest('timelineEvents', {})).rejects.toThrow(/launch first/);
     await launch({ recording: MINI_KERNEL });
     await expect(dc.customRequest('timelineEvents', { maxEvents: 0 })).rejects.toThrow(/"maxEvents" must be a positive integer/);
+  });
+});
+
+describe('source paths', () => {
+  it('resolve against the launch cwd, not the adapter process’s working directory', async () => {
+    // A copy of the sources laid out as the debug information names them (guests/symbols/symbols.c).
+    const workspace = mkdtempSync(join(tmpdir(), 'rv-dap-ws-'));
+    mkdirSync(join(workspace, 'guests', 'symbols'), { recursive: true });
+    const copy = join(workspace, 'guests', 'symbols', 'symbols.c');
+    copyFileSync(SOURCE, copy);
+    // The adapter runs in the repository, which has its own guests/symbols/symbols.c.
+    await start(REPO);
+    const { stop } = await launch({ program: ELF, cwd: workspace }, copy, [RECURSE_IF]);
+    expect(stop.body.reason).toBe('breakpoint');
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0]!;
+    expect(top.name).toBe('recurse');
+    expect(top.source?.path).toBe(copy);
   });
 });
