@@ -3,10 +3,12 @@
  * workbench, Debian's Chromium shows it, Playwright drives it (after
  * shared/recipes/vscode-e2e). The .vsix built by `npm run package` is
  * installed into a fresh code-server, and a person's session is played:
- * breakpoint, launch, Call Stack and Variables, Step Back, Reverse Continue
- * to a second breakpoint, the Timeline view, a click on an event there.
- * Every step checks what the workbench shows afterwards, so the test fails
- * when a step does not happen.
+ * breakpoint, launch, Call Stack and Variables, Step Back, Reverse Step Out,
+ * Reverse Continue to a second breakpoint, the Timeline view and a click on an
+ * event there; the saved recording reopened from the Explorer, the program
+ * recorded from the Explorer; the mini-kernel's recording, its Timeline, a
+ * click on a trap, Go to Instruction Count. Every step checks what the
+ * workbench shows afterwards, so the test fails when a step does not happen.
  *
  * Runs with RETROVISOR_E2E=1 (`npm run test:e2e`; .ci/run does), after
  * test/e2e/setup.sh installed code-server, Node 24 and Chromium; with the
@@ -224,11 +226,36 @@ describe.skipIf(!ENABLED)('the VS Code extension in a real VS Code (code-server 
       expect(stack.some((r) => r.startsWith('main '))).toBe(false);
     });
 
-    await step('stop the session (Shift+F5)', async () => {
+    await step('stop the session (Shift+F5): its recording is saved (recordTo)', async () => {
+      await wb.stopDebugging();
+      await wb.revealInExplorer('symbols.rvr');
+    });
+
+    await step('right-click the recording, Open Recording: the replay stops at the same breakpoint, at the same icount', async () => {
+      await wb.explorerContextMenu('symbols.rvr', 'Open Recording');
+      await page.waitForSelector('.debug-toolbar', { timeout: 60_000 });
+      await wb.showRunAndDebug();
+      // The breakpoints are still set: the replay runs to the first hit, as the live run did.
+      const stack = await until('Call Stack', () => wb.callStack(), (rows) => rows[0]?.startsWith('main') === true);
+      expect(stack[0]).toMatch(new RegExp(`^main symbols\\.c ${L.mainLongest}:1`));
+      expect(await until('status-bar icount', () => wb.statusIcount(), (n) => n === atSecondBreakpoint)).toBe(atSecondBreakpoint);
       await wb.stopDebugging();
     });
 
+    await step('right-click the program, Record and Debug Program: a live session, saved beside it when stopped', async () => {
+      await wb.expandInExplorer(['guests', 'symbols', 'build']);
+      await wb.explorerContextMenu('symbols-O0.elf', 'Record and Debug Program');
+      await page.waitForSelector('.debug-toolbar', { timeout: 60_000 });
+      await wb.showRunAndDebug();
+      const stack = await until('Call Stack', () => wb.callStack(), (rows) => rows[0]?.startsWith('main') === true);
+      expect(stack[0]).toMatch(new RegExp(`^main symbols\\.c ${L.mainLongest}:1`));
+      expect(await until('status-bar icount', () => wb.statusIcount(), (n) => n === atSecondBreakpoint)).toBe(atSecondBreakpoint);
+      await wb.stopDebugging();
+      await wb.revealInExplorer('symbols-O0.rvr');
+    });
+
     await step('replay the mini-kernel recording (launch.json): it runs to its end', async () => {
+      await wb.showRunAndDebug();
       await wb.runCommand('Debug: Select and Start Debugging');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Replay mini-kernel' }).first().click();
       await page.waitForSelector('.debug-toolbar', { timeout: 60_000 });

@@ -111,6 +111,43 @@ export class Workbench {
     await this.page.waitForSelector('.debug-toolbar', { timeout: 60_000 });
   }
 
+  /** Shows the Run and Debug view (Variables, Call Stack, Breakpoints). */
+  async showRunAndDebug(): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+D');
+    await this.page.locator('.debug-call-stack').first().waitFor();
+  }
+
+  /** Shows the Explorer and waits for a file of the workspace's top folder to be listed. */
+  async revealInExplorer(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+E');
+    await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().waitFor();
+  }
+
+  /** Expands folders in the Explorer, outermost first (each must be listed once its parent is expanded). */
+  async expandInExplorer(folders: readonly string[]): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+E');
+    for (const name of folders) {
+      const row = this.page.locator('.explorer-folders-view .monaco-list-row', { has: this.page.locator('.label-name', { hasText: new RegExp(`^${name}$`) }) }).first();
+      await row.waitFor();
+      if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+      await until(`${name} expanded`, async () => row.getAttribute('aria-expanded'), (v) => v === 'true');
+    }
+  }
+
+  /** Right-clicks a file in the Explorer and picks an entry of its context menu. */
+  async explorerContextMenu(name: string, entry: string): Promise<void> {
+    await this.revealInExplorer(name);
+    await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click({ button: 'right' });
+    const item = this.page.locator('.context-view .monaco-menu .action-label', { hasText: new RegExp(`^${entry}$`) }).first();
+    await item.waitFor();
+    // A menu ignores a click that comes right after it opened (against accidental picks): click until it closes.
+    await until(`context menu entry "${entry}" picked`, async () => {
+      if (await item.isVisible()) await item.click({ delay: 50 }).catch(() => undefined);
+      await this.page.waitForTimeout(300);
+      return item.isVisible();
+    }, (visible) => !visible, 10_000);
+  }
+
   /** Stops the session (Shift+F5) and waits until the debug toolbar goes. */
   async stopDebugging(): Promise<void> {
     await this.page.keyboard.press('Shift+F5');
