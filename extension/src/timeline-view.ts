@@ -27,8 +27,10 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
   private readonly subscriptions: vscode.Disposable[];
   /** Events per session id, as last received. */
   private readonly events = new Map<string, TimelineEvents>();
-  /** Sessions with a timelineEvents request in flight, and whether another is wanted after it. */
-  private readonly fetching = new Map<string, { again: boolean }>();
+  /** The events the webview shows (it redraws only when they change). */
+  private posted: TimelineEvents | undefined;
+  /** Sessions with a timelineEvents request in flight. */
+  private readonly fetching = new Map<string, object>();
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly tracker: PositionTracker) {
     this.subscriptions = [
@@ -48,13 +50,13 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     view.webview.html = this.html(view.webview, media);
     view.webview.onDidReceiveMessage((m: FromWebview) => this.received(m));
-    view.onDidChangeVisibility(() => { if (view.visible) this.postAll(); });
+    view.onDidChangeVisibility(() => { if (view.visible) this.postAll(true); });
     view.onDidDispose(() => { if (this.view === view) this.view = undefined; });
   }
 
   private received(m: FromWebview): void {
     if (m.type === 'ready') {
-      this.postAll();
+      this.postAll(true);
       return;
     }
     if (m.type === 'seek' && Number.isSafeInteger(m.icount) && m.icount >= 0) {
@@ -63,51 +65,49 @@ export class TimelineViewProvider implements vscode.WebviewViewProvider, vscode.
   }
 
   private positionChanged(session: vscode.DebugSession): void {
-    const p = this.tracker.of(session);
-    const have = this.events.get(session.id);
-    // A replay's events are fetched once; a live session's again when its recording grew past them.
-    if (p !== undefined && (have === undefined || (have.live && p.furthest > have.end))) this.fetch(session);
     if (session === activeRetrovisorSession()) this.postAll();
   }
 
+  /** Asks the adapter for a session's events (one request at a time per session). */
   private fetch(session: vscode.DebugSession): void {
-    const inFlight = this.fetching.get(session.id);
-    if (inFlight !== undefined) {
-      inFlight.again = true;
-      return;
-    }
-    const state = { again: false };
-    this.fetching.set(session.id, state);
+    const request = {};
+    this.fetching.set(session.id, request);
     const maxEvents = vscode.workspace.getConfiguration('retrovisor').get<number>('timeline.maxEvents', 10_000);
     this.post({ type: 'status', text: 'Finding the recording’s events…' });
     session.customRequest('timelineEvents', { maxEvents }).then(
       (body: TimelineEvents) => {
-        if (this.fetching.get(session.id) !== state) return; // the session ended meanwhile
-        this.events.set(session.id, body);
+        if (this.fetching.get(session.id) !== request) return; // the session ended meanwhile
         this.fetching.delete(session.id);
-        if (state.again) this.positionChanged(session);
-        else this.postAll();
+        this.events.set(session.id, body);
+        this.postAll();
       },
       (e: Error) => {
-        if (this.fetching.get(session.id) !== state) return;
+        if (this.fetching.get(session.id) !== request) return;
         this.fetching.delete(session.id);
         this.post({ type: 'status', text: `Could not list the recording’s events: ${e.message}` });
       },
     );
   }
 
-  /** Sends the active session's events and position to the webview. */
-  private postAll(): void {
+  /** Sends the active session's events (when they changed, or `all`) and position to the webview. */
+  private postAll(all = false): void {
     const session = activeRetrovisorSession();
     if (session === undefined) {
+      this.posted = undefined;
       this.post({ type: 'none' });
       return;
     }
     const events = this.events.get(session.id);
     const p = this.tracker.of(session);
-    if (events !== undefined) this.post({ type: 'events', session: session.name, ...events });
+    if (events !== undefined && (all || events !== this.posted)) {
+      this.posted = events;
+      this.post({ type: 'events', session: session.name, ...events });
+    }
     if (p !== undefined) this.post({ type: 'position', icount: p.icount, end: p.end, furthest: p.furthest });
-    if (events === undefined && p !== undefined && !this.fetching.has(session.id)) this.fetch(session);
+    // Events are found by replaying the recording: only for a view someone can see. A replay's
+    // are fetched once; a live session's again when its recording grew past them.
+    const stale = events === undefined || (events.live && p !== undefined && p.furthest > events.end);
+    if (this.view?.visible === true && p !== undefined && stale && !this.fetching.has(session.id)) this.fetch(session);
   }
 
   private post(message: Record<string, unknown>): void {
