@@ -14,6 +14,7 @@ import { Priv, VmExit, Exception } from '../hart/trap.js';
 import { InputSource } from '../host/host-input.js';
 import { TIMEBASE_HZ } from '../machine/clock.js';
 import type { VirtBoard } from '../machine/virt-board.js';
+import { applyDebuggerWrite } from './debugger-write.js';
 import { GuestMemory } from './guest-memory.js';
 import { Semihosting } from './semihosting.js';
 import { field, type StateRecord } from '../machine/device.js';
@@ -105,10 +106,13 @@ export class Monitor {
         this.pauseRequested = false;
         return { kind: 'paused' };
       }
+      // Debugger writes belong to arriving at this boundary (a run that stops here includes them);
+      // each pauses the run for its state check before anything else happens.
+      if (this.applyDebuggerWrite(now)) continue;
       if (now >= target) return { kind: 'target' };
       this.deliverConsoleInput(now);
-      const consoleDue = board.host.nextConsoleIcount();
-      const end = Math.min(target, board.nextDeadline(now), consoleDue !== undefined && consoleDue > now ? consoleDue : Infinity);
+      const inputDue = board.host.nextAsyncInputIcount();
+      const end = Math.min(target, board.nextDeadline(now), inputDue !== undefined && inputDue > now ? inputDue : Infinity);
       const exit = hart.run(end);
       switch (exit) {
         case VmExit.Budget:
@@ -117,7 +121,7 @@ export class Monitor {
         case VmExit.Ecall:
           // No SBI installed: the guest's own handler sees the environment call.
           hart.trapInstruction((Exception.EcallFromU + hart.priv) as Exception);
-          // A trap the monitor delivers is reported like one the hart takes (debugger catchpoints).
+          // A debugger that catches traps sees this one like any other.
           if (hart.reportTraps) return { kind: 'trap' };
           break;
         case VmExit.Ebreak: {
@@ -141,6 +145,18 @@ export class Monitor {
           return { kind: 'breakpoint' };
       }
     }
+  }
+
+  /**
+   * Applies the next logged debugger write due now (replaying a session a
+   * debugger changed); true if there was one. One at a time: each is checked
+   * after it took effect, as when the debugger made it.
+   */
+  private applyDebuggerWrite(icount: number): boolean {
+    const w = this.board.host.takeDebuggerWrite(icount);
+    if (w === undefined) return false;
+    applyDebuggerWrite(this.board, w);
+    return true;
   }
 
   /** Moves console input that is due now into the UART's receive FIFO. */
