@@ -175,10 +175,14 @@ describe('the extension manifest', () => {
     for (const [name, p] of Object.entries(manifest.contributes.configuration.properties)) expect(p.description.length, name).toBeGreaterThan(20);
   });
 
-  it('is documented: every launch attribute in the README and the extension’s README', () => {
+  it('is documented: every launch attribute in the references, every command in the READMEs', () => {
+    for (const reference of [join(REPO, 'docs', 'launch-configuration.md'), join(EXTENSION, 'README.md')]) {
+      const text = readFileSync(reference, 'utf8');
+      for (const name of Object.keys(LAUNCH_ATTRIBUTES)) expect(text, `${reference}: ${name}`).toMatch(new RegExp(`\\|\\s*\`${name}\``));
+      for (const value of LAUNCH_ATTRIBUTES['console']!.enum!) expect(text, `${reference}: console ${value}`).toContain(`"${value}"`);
+    }
     for (const readme of [join(REPO, 'README.md'), join(EXTENSION, 'README.md')]) {
       const text = readFileSync(readme, 'utf8');
-      for (const name of Object.keys(LAUNCH_ATTRIBUTES)) expect(text, `${readme}: ${name}`).toMatch(new RegExp(`\\|\\s*\`${name}\``));
       for (const c of manifest.contributes.commands.filter((c) => c.command !== 'retrovisor.showTimeline')) expect(text, `${readme}: ${c.title}`).toContain(c.title);
     }
   });
@@ -192,12 +196,14 @@ describe('the extension bundles', () => {
 
   it('need only Node’s own modules and vscode', () => {
     const allowed = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'vscode']);
-    for (const bundle of ['extension.js', 'adapter.js']) {
+    for (const bundle of ['extension.js', 'adapter.js', 'terminal-client.js']) {
       const text = readFileSync(join(EXTENSION, 'dist', bundle), 'utf8');
       const required = [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]!);
       expect(required.length, bundle).toBeGreaterThan(0);
       expect(required.filter((r) => !allowed.has(r)), bundle).toEqual([]);
-      if (bundle === 'adapter.js') expect(required).not.toContain('vscode');
+      if (bundle !== 'extension.js') expect(required).not.toContain('vscode');
+      // ES-module sources use import.meta.url; a CommonJS bundle must not leave it empty.
+      expect(text, bundle).not.toMatch(/import\.meta/);
     }
   });
 

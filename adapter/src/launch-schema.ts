@@ -1,6 +1,7 @@
 /**
  * The launch configuration attributes, as JSON Schema: the one description of
- * `LaunchArguments` (session.ts) that editors show. The VS Code extension's
+ * `LaunchArguments` (session.ts) that editors show (docs/launch-configuration.md
+ * is the longer reference). The VS Code extension's
  * manifest (extension/package.json, contributes.debuggers) carries exactly
  * this object; test/extension-manifest.test.ts checks that both agree with
  * each other and with the `LaunchArguments` interface.
@@ -28,7 +29,7 @@ export const LAUNCH_ATTRIBUTES: Readonly<Record<string, AttributeSchema>> = {
   },
   recording: {
     type: 'string',
-    description: 'A .rvr recording to replay and debug backwards and forwards (made with `retrovisor record`, or with "recordTo"). Give either "program" or "recording".',
+    description: 'A .rvr recording to replay and debug backwards and forwards (made with `retrovisor record`, or with "recordTo"). Its past is fixed: variables, registers and memory cannot be changed. Give either "program" or "recording".',
     default: '${workspaceFolder}/run.rvr',
   },
   args: {
@@ -61,17 +62,18 @@ export const LAUNCH_ATTRIBUTES: Readonly<Record<string, AttributeSchema>> = {
   },
   console: {
     type: 'string',
-    enum: ['debugConsole', 'none'],
+    enum: ['integratedTerminal', 'debugConsole', 'none'],
     enumDescriptions: [
-      'Guest output appears in the Debug Console; "> text" typed there goes to the guest.',
-      'Guest output is discarded.',
+      'A terminal in the editor shows the guest\'s output and sends what you type to the guest.',
+      'Guest output appears in the Debug Console; "> text" typed there sends text and a newline to the guest.',
+      'No console: output is dropped and the guest gets no input.',
     ],
-    description: 'Where the guest console is shown.',
+    description: 'Where the guest console is.',
     default: 'debugConsole',
   },
   recordTo: {
     type: 'string',
-    description: 'With "program": save the recording of the live session to this .rvr file when the session ends.',
+    description: 'With "program": save the recording of the live session to this .rvr file when the session ends (with any changes made in the debugger, which are recorded inputs).',
     default: '${workspaceFolder}/run.rvr',
   },
   checkpointBudget: {
