@@ -1,6 +1,7 @@
 // Builds the extension into extension/dist/: extension.js (the extension with
-// the DAP server and the engine bundled in) and adapter.js (the same server on
-// stdio, for the "process" adapter setting). Also writes the launch attributes
+// the DAP server and the engine bundled in), adapter.js (the same server on
+// stdio, for the "process" adapter setting) and terminal-client.js (the guest
+// console in the editor's terminal). Also writes the launch attributes
 // (adapter/src/launch-schema.ts, compiled by `npm run build`) into the
 // manifest, so package.json always carries the adapter's own description.
 import { build } from 'esbuild';
@@ -30,6 +31,12 @@ const common = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+  // The sources are ES modules; in a CommonJS bundle, import.meta.url is the bundle's own URL
+  // (the adapter finds terminal-client.js beside itself).
+  define: { 'import.meta.url': 'importMetaUrl' },
+  inject: [join(here, 'import-meta-url.js')],
 };
 await build({ ...common, entryPoints: [join(here, 'src', 'extension.ts')], outfile: join(here, 'dist', 'extension.js') });
 await build({ ...common, entryPoints: [join(root, 'adapter', 'src', 'stdio.ts')], outfile: join(here, 'dist', 'adapter.js') });
+// Started by the adapter in the editor's terminal for `"console": "integratedTerminal"`.
+await build({ ...common, entryPoints: [join(root, 'adapter', 'src', 'terminal-client.ts')], outfile: join(here, 'dist', 'terminal-client.js') });

@@ -181,6 +181,8 @@ export class RetrovisorSession extends LoggingDebugSession {
     const [command, ...rest] = terminal.command();
     this.runInTerminalRequest({
       kind: 'integrated', title: `Retrovisor: ${path.basename(args.program ?? args.recording ?? 'guest')}`, cwd: args.cwd ?? process.cwd(), args: [command!, ...rest],
+      // Inside desktop VS Code's extension host, process.execPath is Electron: make it plain Node.
+      env: { ELECTRON_RUN_AS_NODE: '1' },
     }, 10_000, (r) => {
       if (!r.success) this.sendEvent(new OutputEvent(`Retrovisor: could not open the guest console terminal (${r.message ?? 'refused'}); guest output goes to the debug console\n`, 'stderr'));
       if (!r.success && this.terminal === terminal) this.terminal = undefined;

@@ -105,6 +105,8 @@ describe.skipIf(!ENABLED)('the VS Code extension in a real VS Code (code-server 
     for (const d of ['mini-kernel', 'common']) cpSync(join(REPO, 'guests', d), join(ws, 'guests', d), { recursive: true });
     mkdirSync(join(ws, 'recordings'));
     copyFileSync(join(REPO, 'recordings', 'mini-kernel.rvr'), join(ws, 'recordings', 'mini-kernel.rvr'));
+    // An interactive guest, for the console in the editor's terminal.
+    copyFileSync(join(REPO, 'guests', 'build', 'uart-echo.elf'), join(ws, 'uart-echo.elf'));
     cpSync(join(REPO, 'test', 'e2e', 'workspace', '.vscode'), join(ws, '.vscode'), { recursive: true });
 
     server = new CodeServer(runDir);
@@ -300,6 +302,22 @@ describe.skipIf(!ENABLED)('the VS Code extension in a real VS Code (code-server 
     });
 
     await step('stop the replay (Shift+F5)', async () => {
+      await wb.stopDebugging();
+    });
+
+    await step('console "integratedTerminal": the guest talks through a terminal in the editor', async () => {
+      await wb.showRunAndDebug();
+      await wb.runCommand('Debug: Select and Start Debugging');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'uart-echo in a terminal' }).first().click();
+      await page.waitForSelector('.debug-toolbar', { timeout: 60_000 });
+      await until('terminal text', () => wb.terminalText(), (t) => t.includes('uart-echo: type text'));
+      await page.locator('.terminal-wrapper.active .xterm').first().click();
+      await page.keyboard.type('hi there');
+      await page.keyboard.press('Enter');
+      await until('terminal text', () => wb.terminalText(), (t) => t.includes('HI THERE'));
+      await page.keyboard.type('q');
+      const text = await until('terminal text', () => wb.terminalText(), (t) => t.includes("got 'q' after 9 bytes, powering off"));
+      expect(text).toContain('HI THERE');
       await wb.stopDebugging();
     });
     passed = true;

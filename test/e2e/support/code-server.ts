@@ -42,6 +42,8 @@ const USER_SETTINGS = {
   'git.enabled': false,
   'window.commandCenter': false,
   'remote.autoForwardPorts': false,
+  // The DOM renderer: the terminal's text can be read from the page.
+  'terminal.integrated.gpuAcceleration': 'off',
 };
 
 export class CodeServer {

@@ -191,6 +191,12 @@ export class Workbench {
     return m === null ? undefined : Number(m[1]);
   }
 
+  /** The text of the active terminal (the DOM renderer's rows; see the user settings). */
+  async terminalText(): Promise<string> {
+    const rows = await this.page.locator('.terminal-wrapper.active .xterm-rows > div').allInnerTexts();
+    return rows.map((r) => r.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
+  }
+
   /** Runs a command by its exact palette title. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
