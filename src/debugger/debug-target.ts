@@ -213,7 +213,9 @@ export class DebugTarget {
     if (file === undefined) return undefined;
     let f = file;
     for (const [from, to] of Object.entries(this.sourceMap)) if (f.startsWith(from)) f = to + f.slice(from.length);
-    const candidates = path.isAbsolute(f) ? [f] : [path.resolve(f), ...this.sourceDirs.map((d) => path.join(d, f)), ...this.sourceDirs.map((d) => path.join(d, path.basename(f)))];
+    // Relative paths resolve only against the configured directories: the process's own working
+    // directory is arbitrary (an editor's extension host, when the adapter runs inside it).
+    const candidates = path.isAbsolute(f) ? [f] : [...this.sourceDirs.map((d) => path.join(d, f)), ...this.sourceDirs.map((d) => path.join(d, path.basename(f)))];
     return candidates.find((c) => existsSync(c)) ?? (path.isAbsolute(f) ? f : undefined);
   }
 
