@@ -53,6 +53,12 @@ build_kernel() { # build_kernel DIR FRAGMENT...
 build_kernel "$work/kernel" "$here/kernel.config"
 build_kernel "$work/kernel-debug" "$here/kernel.config" "$here/debug.config"
 
+# An RV64 kernel, only for its Image header: the bad-input tests check that an RV64 Image is refused.
+mkdir -p "$work/kernel-rv64"
+make -C "$src" O="$work/kernel-rv64" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- tinyconfig >/dev/null
+make -C "$src" O="$work/kernel-rv64" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- -j"$jobs" Image >/dev/null
+head -c 4096 "$work/kernel-rv64/arch/riscv/boot/Image" > "$out/rv64-Image-head"
+
 # The debug variant must be the very same code: one recording, symbolized by its vmlinux.
 if ! cmp -s "$work/kernel/arch/riscv/boot/Image" "$work/kernel-debug/arch/riscv/boot/Image"; then
   echo "build.sh: the debug-info Image differs from the plain one" >&2
