@@ -63,6 +63,20 @@ export function normalizeDebugArgv(argv: readonly string[]): string[] {
   return argv.map((a) => (a === '-ex' ? '--ex' : a));
 }
 
+/** Runs a recorder to the guest's end (console output on stderr, input from the script), and finishes the file. */
+async function recordRun(recorder: Recorder, console: ScriptedConsole, opts: DebugOptions) {
+  const summary = await driveLive(recorder.vm, {
+    maxInsns: parseCount(opts.maxInsns ?? '1000000000', '--max-insns'),
+    shouldQuit: () => false,
+    runUntil: (t) => recorder.runUntil(t),
+    observeOutput: (b) => console.observeOutput(b),
+    stdout: (b) => { process.stderr.write(b); },
+    stderr: (t) => { process.stderr.write(t); },
+  });
+  recorder.finish(summary.end, summary.stop.kind === 'exit' ? summary.stop.status : 0);
+  return summary;
+}
+
 async function recordGuest(file: string | undefined, args: readonly string[], opts: DebugOptions): Promise<string> {
   const guest = selectGuest(file, opts);
   const out = join(mkdtempSync(join(tmpdir(), 'retrovisor-debug-')), 'session.rvr');
@@ -73,15 +87,7 @@ async function recordGuest(file: string | undefined, args: readonly string[], op
       output: out, elf: guest.elf, kernel: guest.kernel, programName: guest.name, args, bootArgs: guest.bootArgs,
       memory: parseSize(opts.memory, '--memory'), source: host,
     });
-    const summary = await driveLive(recorder.vm, {
-      maxInsns: parseCount(opts.maxInsns ?? '1000000000', '--max-insns'),
-      shouldQuit: () => false,
-      runUntil: (t) => recorder.runUntil(t),
-      observeOutput: (b) => console.observeOutput(b),
-      stdout: (b) => { process.stderr.write(b); },
-      stderr: (t) => { process.stderr.write(t); },
-    });
-    recorder.finish(summary.end, summary.stop.kind === 'exit' ? summary.stop.status : 0);
+    const summary = await recordRun(recorder, console, opts);
     process.stderr.write(`retrovisor: recorded ${summary.icount} instructions to ${out}\n`);
   } finally {
     host.close();
@@ -123,16 +129,7 @@ async function debugTarget(target: string | undefined, args: readonly string[], 
     const host = new LiveHost({ semihostRoot: semihostRootOf(opts.semihostRoot), commandLine: [reader.header.guest.program, ...reader.header.guest.args].join(' '), console });
     const from = timeline.icount;
     try {
-      const recorder = forkRecorder(timeline, { output, source: host });
-      const summary = await driveLive(recorder.vm, {
-        maxInsns: parseCount(opts.maxInsns ?? '1000000000', '--max-insns'),
-        shouldQuit: () => false,
-        runUntil: (t) => recorder.runUntil(t),
-        observeOutput: (b) => console.observeOutput(b),
-        stdout: (b) => { process.stderr.write(b); },
-        stderr: (t) => { process.stderr.write(t); },
-      });
-      recorder.finish(summary.end, summary.stop.kind === 'exit' ? summary.stop.status : 0);
+      const summary = await recordRun(forkRecorder(timeline, { output, source: host }), console, opts);
       return `forked at icount=${from}: recorded to ${output} up to icount=${summary.icount} (ended: ${summary.end}${summary.stop.kind === 'exit' ? ` status ${summary.stop.status}` : ''})`;
     } finally {
       host.close();

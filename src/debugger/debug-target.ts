@@ -19,7 +19,8 @@ import { PRODUCER } from '../replay/recorder.js';
 import { fullDigest } from '../replay/state-check.js';
 import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
 import { strip, typeName } from '../symbols/types.js';
-import { valueFromNumber, type Value } from '../symbols/values.js';
+import { assignmentBytes, valueFromNumber, ValueError, type Value } from '../symbols/values.js';
+import { PC_REGISTER_INDEX, type DebuggerWrite } from '../monitor/debugger-write.js';
 import { DensityPolicy } from '../timeline/checkpoint-policy.js';
 import { Timeline, type Control, type Stop } from '../timeline/timeline.js';
 import { SourceDebugger, type StepKind } from './source-debugger.js';
@@ -70,7 +71,8 @@ interface BreakpointEntry {
   readonly condition?: string;
   readonly hitCondition?: string;
   readonly logMessage?: string;
-  hits: number;
+  /** The icounts at which this breakpoint was reached going forward (a span run twice counts once). */
+  readonly hits: Set<number>;
 }
 
 export interface FrameView {
@@ -108,6 +110,16 @@ export interface DisassembledInstruction {
 type Node =
   | { readonly kind: 'scope'; readonly scope: 'locals' | 'args' | 'registers' | 'csrs' | 'globals'; readonly level: number }
   | { readonly kind: 'value'; readonly value: Value; readonly path: string; readonly level: number };
+
+/** The register a debugger may change (x1-x31 by number or ABI name, fp, pc as 32), or undefined. */
+function registerIndex(name: string): number | undefined {
+  if (name === 'pc') return PC_REGISTER_INDEX;
+  if (name === 'fp') return 8;
+  const abi = ABI_NAMES.indexOf(name);
+  if (abi >= 0) return abi;
+  const x = /^x(\d+)$/.exec(name);
+  return x !== null && Number(x[1]) < 32 ? Number(x[1]) : undefined;
+}
 
 const hex8 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
@@ -205,7 +217,7 @@ export class DebugTarget {
       if (this.source === undefined) return { id, verified: false, message: 'the program has no debug information (build it with -g)' };
       const addresses = this.debugInfo.lineBreakpoints(sourcePath, s.line);
       if (addresses.length === 0) return { id, verified: false, message: `no code at line ${s.line} of ${path.basename(sourcePath)}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0 });
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: new Set<number>() });
       return { id, verified: true, line: this.debugInfo.lineAt(addresses[0]!)?.line ?? s.line, address: addresses[0] };
     });
     this.breakpoints.set(`source:${sourcePath}`, entries);
@@ -223,7 +235,7 @@ export class DebugTarget {
         if (a !== undefined) addresses = [a];
       }
       if (addresses.length === 0) return { id, verified: false, message: `no function ${s.name}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
       return { id, verified: true, address: addresses[0], line: this.debugInfo.lineAt(addresses[0]!)?.line };
     });
     this.breakpoints.set('functions', entries);
@@ -235,7 +247,7 @@ export class DebugTarget {
     const entries: BreakpointEntry[] = [];
     const results = specs.map((s) => {
       const id = this.nextId++;
-      entries.push({ id, address: s.address >>> 0, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      entries.push({ id, address: s.address >>> 0, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
       return { id, verified: true, address: s.address >>> 0, line: this.debugInfo.lineAt(s.address >>> 0)?.line };
     });
     this.breakpoints.set('instructions', entries);
@@ -248,6 +260,7 @@ export class DebugTarget {
     const all = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
     if (all.length === 0) return true;
     let stop = false;
+    const icount = this.timeline.icount;
     for (const b of all) {
       if (b.condition !== undefined && b.condition.trim() !== '') {
         try {
@@ -257,8 +270,11 @@ export class DebugTarget {
         }
       }
       if (b.hitCondition !== undefined && b.hitCondition.trim() !== '' && this.direction === 'forward') {
-        b.hits++;
-        if (!hitMatches(b.hitCondition, b.hits)) continue;
+        // The ordinal of this execution among those seen: the same at this icount whenever the timeline passes it.
+        b.hits.add(icount);
+        let ordinal = 0;
+        for (const h of b.hits) if (h <= icount) ordinal++;
+        if (!hitMatches(b.hitCondition, ordinal)) continue;
       }
       if (b.logMessage !== undefined) {
         if (this.direction === 'forward') this.onOutput?.(`${this.interpolate(b.logMessage)}\n`, 'stdout');
@@ -267,6 +283,14 @@ export class DebugTarget {
       stop = true;
     }
     return stop;
+  }
+
+  /** The breakpoints (not logpoints) at `pc`, and the kind of the first: what a stop there reports. */
+  breakpointsAt(pc: number): { ids: number[]; kind: 'source' | 'function' | 'instruction' } | undefined {
+    const found = [...this.breakpoints.entries()].flatMap(([key, list]) => list.filter((b) => b.address === pc >>> 0 && b.logMessage === undefined).map((b) => ({ id: b.id, key })));
+    if (found.length === 0) return undefined;
+    const key = found[0]!.key;
+    return { ids: [...new Set(found.map((f) => f.id))], kind: key === 'functions' ? 'function' : key === 'instructions' ? 'instruction' : 'source' };
   }
 
   private interpolate(message: string): string {
@@ -286,6 +310,14 @@ export class DebugTarget {
       interrupts: filters.includes('interrupt'),
       privilege: filters.includes('privilege'),
     };
+  }
+
+  /** The expression and frame of a child of a variables reference (for data breakpoints on it), if it has one. */
+  childExpression(reference: number, name: string): { expression: string; level: number } | undefined {
+    const node = this.nodes[reference - 1];
+    if (node === undefined) return undefined;
+    const child = this.variables(reference).find((v) => v.name === name);
+    return child?.evaluateName === undefined ? undefined : { expression: child.evaluateName, level: node.level };
   }
 
   /** What a data breakpoint on `expression` (a variable, or an address) would watch. */
@@ -381,7 +413,10 @@ export class DebugTarget {
     const upTo = t.furthest;
     await t.seek(upTo);
     const digest = fullDigest(t.vm);
-    saveContents(t.contents, file, upTo, { finalIcount: upTo, stop: 'quit', exitStatus: 0, finalDigest: digest, eventCount: t.contents.events.filter((e) => e.icount <= upTo).length });
+    // A guest that powered off ends the recording with its exit; otherwise the user quit the session there.
+    const power = t.vm.board.power;
+    const end = power.kind === 'off' ? { stop: 'exit', exitStatus: power.status } : { stop: 'quit', exitStatus: 0 };
+    saveContents(t.contents, file, upTo, { finalIcount: upTo, ...end, finalDigest: digest, eventCount: t.contents.events.filter((e) => e.icount <= upTo).length });
     await t.seek(here);
   }
 
@@ -532,11 +567,111 @@ export class DebugTarget {
     return this.valueView(expression, v, expression, level);
   }
 
-  /** Refuses state changes: a recording's past is fixed. */
+  /** Refuses a state change where it cannot be made: in a replay, or in a live session's recorded past. */
   refuseWrite(what: string): never {
+    const t = this.timeline;
     throw new TargetError(this.live
-      ? `cannot change ${what}: this session is recorded, and a debugger write would make the recording diverge; fork a new recording instead`
+      ? `cannot change ${what} here: icount ${t.icount} is in this session's recorded past; changes are made at its end (icount ${t.furthest}): continue there first`
       : `cannot change ${what} while replaying a recording: its past is fixed (fork a new recording to change the future)`);
+  }
+
+  /** Whether the guest can be changed now: a live session at the end of what has run. */
+  get writable(): boolean {
+    return this.timeline.writable;
+  }
+
+  /**
+   * Assigns the value of the expression `valueText` to the object `expression`
+   * names in frame `level` (a variable, member, element, `*pointer`, or a
+   * register like `$a0`), as a logged change the recording replays. Returns the
+   * object's new view.
+   */
+  assign(expression: string, valueText: string, level: number): VariableView {
+    if (!this.writable) this.refuseWrite(expression.trim());
+    const e = expression.trim();
+    const reg = /^\$(\w+)$/.exec(e);
+    const rhs = this.operandValue(valueText, level);
+    if (reg !== null && registerIndex(reg[1]!) === undefined) throw new TargetError(`cannot change $${reg[1]}: only x1-x31 and the pc can be changed`);
+    const lhs = this.evaluateValue(e, level);
+    const index = reg !== null ? registerIndex(reg[1]!)! : lhs.register;
+    let bytes: Uint8Array;
+    try {
+      bytes = assignmentBytes(lhs.type, rhs);
+    } catch (err) {
+      if (err instanceof ValueError) throw new TargetError(err.message);
+      throw err;
+    }
+    if (lhs.address !== undefined && reg === null) {
+      for (const w of this.memoryWrites(lhs.address, bytes)) this.timeline.write(w);
+    } else if (index !== undefined) {
+      if (index === 0) throw new TargetError('x0 is hard-wired to zero');
+      if (!this.sharesInnermostRegisters(level)) throw new TargetError(`cannot change ${e} in frame ${level}: its register is saved by a callee; select frame 0`);
+      const padded = new Uint8Array(4);
+      padded.set(bytes.subarray(0, 4));
+      this.timeline.write({ kind: 'register', register: index, value: new DataView(padded.buffer).getUint32(0, true) });
+    } else {
+      throw new TargetError(`cannot change ${e}: it is not an object in memory or in a register (a computed, bit-field or optimized-out value)`);
+    }
+    this.nodes = [];
+    return this.evaluate(e, level);
+  }
+
+  /** Sets a child of a variables reference (a scope's variable, a member, an element, a register). */
+  setVariable(reference: number, name: string, valueText: string): VariableView {
+    const node = this.nodes[reference - 1];
+    if (node === undefined) throw new TargetError('that variable is no longer valid (the timeline moved)');
+    if (node.kind === 'scope' && node.scope === 'registers') {
+      const reg = /^(\w+)/.exec(name)?.[1] ?? name;
+      if (registerIndex(reg) === undefined) throw new TargetError(`cannot change ${name}: only x1-x31 and the pc can be changed`);
+      return { ...this.assign(`$${reg}`, valueText, node.level), name };
+    }
+    if (node.kind === 'scope' && node.scope === 'csrs') throw new TargetError(`cannot change ${name}: CSRs are read-only in the debugger`);
+    const child = this.variables(reference).find((v) => v.name === name);
+    if (child?.evaluateName === undefined) throw new TargetError(`no variable ${name} here`);
+    return { ...this.assign(child.evaluateName, valueText, node.level), name };
+  }
+
+  /** Writes guest memory at a virtual address (RAM only), as a logged change. Returns the bytes written. */
+  writeMemory(address: number, data: Uint8Array): number {
+    if (!this.writable) this.refuseWrite(`memory at ${hex8(address)}`);
+    const writes = this.memoryWrites(address, data);
+    for (const w of writes) this.timeline.write(w);
+    this.nodes = [];
+    return data.length;
+  }
+
+  /** A right-hand side: an expression in the frame, or a plain number when there is no debug information. */
+  private operandValue(text: string, level: number): Value {
+    const t = text.trim();
+    const literal = /^-?(0x[0-9a-f]+|\d+)$/i.exec(t);
+    if (literal !== null) {
+      const n = Number(t.replace(/^-/, ''));
+      const int32: Value['type'] = { kind: 'base', name: 'int', size: 4, encoding: 5 };
+      return valueFromNumber(int32, t.startsWith('-') ? -n : n);
+    }
+    return this.evaluateValue(t, level);
+  }
+
+  /** Per-page physical writes for `data` at virtual address `va`; every page must be RAM. */
+  private memoryWrites(va: number, data: Uint8Array): DebuggerWrite[] {
+    const board = this.timeline.vm.board;
+    const out: DebuggerWrite[] = [];
+    for (let done = 0; done < data.length;) {
+      const at = (va + done) >>> 0;
+      const chunk = Math.min(data.length - done, 4096 - (at & 0xfff));
+      const pa = board.hart.translateForDebugger(at);
+      if (pa === undefined || !board.bus.ram.contains(pa, chunk)) throw new TargetError(`cannot write ${hex8(at)}: not RAM (unmapped, or a device)`);
+      out.push({ kind: 'memory', address: pa, bytes: data.slice(done, done + chunk) });
+      done += chunk;
+    }
+    return out;
+  }
+
+  /** Whether frame `level` uses the live registers (it is frame 0 or inlined into it). */
+  private sharesInnermostRegisters(level: number): boolean {
+    if (level === 0) return true;
+    const frames = this.source?.frames() ?? [];
+    return frames.slice(0, level).every((f) => f.inline);
   }
 
   // ------------------------------------------------------------ memory and code

@@ -15,6 +15,7 @@ import { Priv, VmExit, Exception } from '../hart/trap.js';
 import { InputSource } from '../host/host-input.js';
 import { TIMEBASE_HZ } from '../machine/clock.js';
 import type { VirtBoard } from '../machine/virt-board.js';
+import { applyDebuggerWrite } from './debugger-write.js';
 import { GuestMemory } from './guest-memory.js';
 import { Sbi } from './sbi.js';
 import { Semihosting } from './semihosting.js';
@@ -119,19 +120,28 @@ export class Monitor {
         this.pauseRequested = false;
         return { kind: 'paused' };
       }
+      // Debugger writes belong to arriving at this boundary (a run that stops here includes them);
+      // each pauses the run for its state check before anything else happens.
+      if (this.applyDebuggerWrite(now)) continue;
       if (now >= target) return { kind: 'target' };
       this.deliverConsoleInput(now);
-      const consoleDue = board.host.nextConsoleIcount();
-      const end = Math.min(target, this.nextDeadline(now), consoleDue !== undefined && consoleDue > now ? consoleDue : Infinity);
+      const inputDue = board.host.nextAsyncInputIcount();
+      const end = Math.min(target, this.nextDeadline(now), inputDue !== undefined && inputDue > now ? inputDue : Infinity);
       const exit = hart.run(end);
       switch (exit) {
         case VmExit.Budget:
         case VmExit.Requested:
           break;
         case VmExit.Ecall:
-          // An S-mode ecall is an SBI call when the SBI is installed; otherwise the guest's own handler sees it.
-          if (this.sbi !== undefined && hart.priv === Priv.S) this.sbi.call(hart.icount);
-          else hart.trapInstruction((Exception.EcallFromU + hart.priv) as Exception);
+          // An S-mode ecall is an SBI call when the SBI is installed (a hypercall, not a trap);
+          // otherwise the guest's own handler sees it.
+          if (this.sbi !== undefined && hart.priv === Priv.S) {
+            this.sbi.call(hart.icount);
+            break;
+          }
+          hart.trapInstruction((Exception.EcallFromU + hart.priv) as Exception);
+          // A debugger that catches traps sees this one like any other.
+          if (hart.reportTraps) return { kind: 'trap' };
           break;
         case VmExit.Ebreak: {
           const r = this.ebreak();
@@ -167,6 +177,18 @@ export class Monitor {
     this.sbi?.update(now);
   }
 
+  /**
+   * Applies the next logged debugger write due now (replaying a session a
+   * debugger changed); true if there was one. One at a time: each is checked
+   * after it took effect, as when the debugger made it.
+   */
+  private applyDebuggerWrite(icount: number): boolean {
+    const w = this.board.host.takeDebuggerWrite(icount);
+    if (w === undefined) return false;
+    applyDebuggerWrite(this.board, w);
+    return true;
+  }
+
   /** Moves console input that is due now into the UART's receive FIFO. */
   private deliverConsoleInput(icount: number): void {
     if (!this.uartReceives) return;
@@ -195,7 +217,7 @@ export class Monitor {
       return undefined;
     }
     hart.trapInstruction(Exception.Breakpoint, pc);
-    return undefined;
+    return hart.reportTraps ? { kind: 'trap' } : undefined;
   }
 
   private isSemihostingSequence(pc: number): boolean {

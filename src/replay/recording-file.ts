@@ -261,7 +261,7 @@ function decodeChunk(raw: Uint8Array): EventChunk {
   for (let i = 0; i < n; i++) {
     const icount = prev + r.varint();
     const source = r.u8();
-    if (source < InputSource.Console || source > InputSource.ConsoleRead) throw new DecodeError(`unknown input source ${source}`);
+    if (source < InputSource.Console || source > InputSource.DebuggerWrite) throw new DecodeError(`unknown input source ${source}`);
     const event: RecordedEvent = { icount, source: source as InputSource, pc: r.u32(), questionHash: r.u32(), payload: r.blob().slice() };
     const checks = r.u8();
     if ((checks & ~(CHECK_BEFORE | CHECK_AFTER)) !== 0) throw new DecodeError('bad event check flags');

@@ -814,7 +814,7 @@ export class Symbols {
     if (location.kind !== 'pieces') {
       const b = source(location, size);
       if (b !== undefined) for (let i = 0; i < size && i < b.length; i++) { bytes[i] = b[i]!; known[i] = 1; }
-      return { type, bytes, known };
+      return location.kind === 'register' && size <= 4 ? { type, bytes, known, register: location.register } : { type, bytes, known };
     }
     // Compose the pieces bit by bit (DWARF 5 2.6.1.2), least significant first.
     let at = 0;
@@ -898,7 +898,7 @@ export class Symbols {
         const value = n === PC_REGISTER ? (f?.pc ?? machine.readRegister(PC_REGISTER)) : n === 0 ? 0 : (f?.registers[n] ?? machine.readRegister(n));
         const type = n === PC_REGISTER || n === 1 ? VOID_CODE_POINTER : n === 2 || n === 8 ? VOID_POINTER : LONG;
         if (value === undefined) return optimizedOut(type);
-        return valueFromNumber(type, value >>> 0);
+        return n === 0 ? valueFromNumber(type, 0) : { ...valueFromNumber(type, value >>> 0), register: n };
       }
       case 'negate': {
         const v = this.eval(e.operand, frames, level, machine);

@@ -14,6 +14,8 @@ export interface Value {
   readonly known: Uint8Array;
   /** The address, when the value is an object in memory (an lvalue). */
   readonly address?: number;
+  /** The register that holds the whole value (0-31 are x0-x31, 32 is the pc), in the frame it was read in (a register lvalue). */
+  readonly register?: number;
   /** Why the value could not be read, if it could not (printed as `<error: ...>`). */
   readonly error?: string;
 }
@@ -77,6 +79,62 @@ export function subValue(v: Value, type: CType, offset: number, size = sizeOf(ty
     ...(v.address !== undefined ? { address: v.address + offset } : {}),
     ...(v.error !== undefined ? { error: v.error } : {}),
   };
+}
+
+/**
+ * The bytes that assigning `v` to an object of type `target` stores, converted
+ * as C assignment converts: integers, enums, pointers and floating point
+ * among each other; structs, unions and arrays only from the same type.
+ */
+export function assignmentBytes(target: CType, v: Value): Uint8Array {
+  const t = strip(target);
+  const s = strip(v.type);
+  if (isOptimizedOut(v)) throw new ValueError('value has been optimized out');
+  const scalar = (k: CType) => k.kind === 'base' || k.kind === 'enum' || k.kind === 'pointer';
+  if (scalar(t) && scalar(s)) {
+    const size = sizeOf(t);
+    const out = new Uint8Array(size);
+    const view = new DataView(out.buffer);
+    const sourceFloat = s.kind === 'base' && s.encoding === Ate.Float;
+    const number = sourceFloat ? floatOf(v.bytes) : undefined;
+    if (t.kind === 'base' && t.encoding === Ate.Float) {
+      const x = number ?? Number(toBigSigned(v));
+      if (size === 4) view.setFloat32(0, x, true);
+      else if (size === 8) view.setFloat64(0, x, true);
+      else throw new ValueError(`cannot assign to a ${size}-byte floating-point value`);
+      return out;
+    }
+    let n: bigint;
+    if (number !== undefined) {
+      if (!Number.isFinite(number)) throw new ValueError(`cannot convert ${number} to ${typeName(target)}`);
+      n = BigInt(Math.trunc(number));
+    } else {
+      n = toBigSigned(v);
+    }
+    if (t.kind === 'base' && t.encoding === Ate.Boolean) n = n === 0n ? 0n : 1n;
+    let u = BigInt.asUintN(size * 8, n);
+    for (let i = 0; i < size; i++) { out[i] = Number(u & 0xffn); u >>= 8n; }
+    return out;
+  }
+  const sameShape = (t.kind === 'struct' || t.kind === 'union' || t.kind === 'array') && typeName(target) === typeName(v.type) && sizeOf(t) === v.bytes.length;
+  if (sameShape) return v.bytes.slice();
+  throw new ValueError(`cannot assign a value of type ${typeName(v.type)} to an object of type ${typeName(target)}`);
+}
+
+/** A value that cannot be used as asked (the message is for the user). */
+export class ValueError extends Error {}
+
+function floatOf(bytes: Uint8Array): number {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return bytes.length === 4 ? dv.getFloat32(0, true) : bytes.length === 8 ? dv.getFloat64(0, true) : NaN;
+}
+
+/** An integer-like value (integers, enums, pointers) as a bigint, sign-extended where its type is signed. */
+function toBigSigned(v: Value): bigint {
+  const s = strip(v.type);
+  const raw = toBigUnsigned(v.bytes);
+  const signed = (s.kind === 'base' && isSignedEncoding(s.encoding)) || (s.kind === 'enum' && s.signed);
+  return signed ? BigInt.asIntN(v.bytes.length * 8, raw) : raw;
 }
 
 /** The unsigned integer in `bytes` as a bigint. */

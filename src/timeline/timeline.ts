@@ -15,7 +15,7 @@ import { causeName, INTERRUPT_BIT, Priv } from '../hart/trap.js';
 import { WatchKind, type WatchHit } from '../memory/ram-watch.js';
 import type { StopReason } from '../monitor/monitor.js';
 import { Divergence } from '../replay/divergence.js';
-import type { HostInput } from '../host/host-input.js';
+import { InputSource, type HostInput } from '../host/host-input.js';
 import type { RecordingContents } from '../replay/recording-contents.js';
 import { RecordingError, type RecordingReader } from '../replay/recording-file.js';
 import { Replayer } from '../replay/replayer.js';
@@ -24,6 +24,7 @@ import { DensityPolicy, type CheckpointPolicy } from './checkpoint-policy.js';
 import { decodeCheckpoint } from '../replay/checkpoint-file.js';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store.js';
 import { captureState, restoreState } from '../replay/machine-state.js';
+import { applyDebuggerWrite, encodeDebuggerWrite, type DebuggerWrite } from '../monitor/debugger-write.js';
 
 /** Why the timeline stopped. */
 export type StopKind =
@@ -181,6 +182,32 @@ export class Timeline {
     return this.frontier;
   }
 
+  /**
+   * Whether a debugger may change the guest here: a live session, at the
+   * furthest point it has run to, with every logged input consumed. Anywhere
+   * else the change would rewrite a recorded past.
+   */
+  get writable(): boolean {
+    return this.contents.live && this.icount === this.frontier && this.replayer.host.canWrite;
+  }
+
+  /**
+   * Changes a register or RAM now, as a logged input (InputSource
+   * DebuggerWrite), so the recording replays with the change at this
+   * instruction boundary. Only where `writable`.
+   */
+  write(w: DebuggerWrite): void {
+    if (!this.writable) throw new Error('the guest can only be changed at the live frontier of a recorded session');
+    const payload = encodeDebuggerWrite(w);
+    // A replay applies the write at the top of the run loop, after the timer lines are updated.
+    this.vm.board.updateTimers(this.icount);
+    this.replayer.host.recordDebuggerWrite(this.icount, payload);
+    applyDebuggerWrite(this.vm.board, payload);
+    // The state check after an input is taken at the next boundary, which is here: take it now,
+    // exactly as a replay does, before anything else can move the timeline.
+    this.replayer.checkedRun.runUntil(this.icount);
+  }
+
   private hit(h: Omit<Hit, 'icount' | 'pc'> & { icount?: number; pc?: number }): void {
     const hart = this.vm.board.hart;
     this.hits.push({ icount: h.icount ?? hart.icount, pc: h.pc ?? hart.pc >>> 0, ...h } as Hit);
@@ -227,6 +254,8 @@ export class Timeline {
       if (d !== c.digest) throw new RecordingError(`the checkpoint at icount ${c.icount} does not match its digest (damaged, or made by another version)`);
       this.verified.add(c);
     }
+    // Arriving at an icount includes the debugger writes made there (a checkpoint may predate them).
+    if (this.replayer.host.peek()?.source === InputSource.DebuggerWrite) this.replayer.checkedRun.runUntil(c.icount);
   }
 
   /**
