@@ -157,6 +157,14 @@ describe('a recorded Linux session', () => {
     expect(commandOutput(recorded.stdout, 'rng 32')).toMatch(/^[0-9a-f]{64}\n$/);
   });
 
+  it('is described by retrovisor info', async () => {
+    const r = await runCli(['info', '--json', recording]);
+    expect(r.status).toBe(0);
+    const info = JSON.parse(r.stdout);
+    expect(info).toMatchObject({ formatVersion: 2, kind: 'kernel', bootArgs: KERNEL.append, end: 'exit', exitStatus: 0 });
+    expect(info.embedded.map((e: { role: string }) => e.role)).toEqual(['initrd', 'drive']);
+  });
+
   it('replays 5 times with identical console output and final state', () => {
     for (let i = 0; i < 5; i++) {
       const again = replay(recording);
@@ -289,5 +297,6 @@ describe('bad kernel input', () => {
     expectOneLine(await runCli(['run', '--kernel', join(REPO, 'guests', 'build', 'hello.elf')]), /is an ELF file .*--kernel takes the raw Image/);
     expectOneLine(await runCli(['run', join(REPO, 'guests', 'build', 'hello.elf'), '--drive', KERNEL.drive]), /--drive needs --kernel/);
     expectOneLine(await runCli(['run']), /give a program .* or --kernel Image/);
+    expectOneLine(await runCli(['run', '--kernel', KERNEL.image, '--', 'init=/bin/sh']), /arguments after -- are for ELF programs; .*--append/);
   });
 });

@@ -78,7 +78,7 @@ async function recordRun(recorder: Recorder, console: ScriptedConsole, opts: Deb
 }
 
 async function recordGuest(file: string | undefined, args: readonly string[], opts: DebugOptions): Promise<string> {
-  const guest = selectGuest(file, opts);
+  const guest = selectGuest(file, opts, args);
   const out = join(mkdtempSync(join(tmpdir(), 'retrovisor-debug-')), 'session.rvr');
   const console = opts.input !== undefined ? ScriptedConsole.fromFile(opts.input) : new ScriptedConsole([]);
   const host = new LiveHost({ semihostRoot: semihostRootOf(opts.semihostRoot), commandLine: [guest.name, ...args].join(' '), console });

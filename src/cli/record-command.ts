@@ -28,7 +28,7 @@ export function registerRecord(program: Command): void {
 }
 
 export async function recordProgram(file: string | undefined, args: readonly string[], opts: RecordOptions): Promise<number> {
-  const guest = selectGuest(file, opts);
+  const guest = selectGuest(file, opts, args);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
   const checkInterval = parseCount(opts.checkInterval, '--check-interval');

@@ -50,7 +50,7 @@ export interface GuestSelection {
 }
 
 /** Reads the guest's files, turning every problem into a one-line error. */
-export function selectGuest(program: string | undefined, opts: KernelOptions): GuestSelection {
+export function selectGuest(program: string | undefined, opts: KernelOptions, args: readonly string[] = []): GuestSelection {
   if (opts.kernel === undefined) {
     for (const [flag, value] of [['--initrd', opts.initrd], ['--append', opts.append], ['--drive', opts.drive]] as const) {
       if (value !== undefined) throw new UserError(`${flag} needs --kernel (it is for booting a Linux kernel)`);
@@ -59,6 +59,7 @@ export function selectGuest(program: string | undefined, opts: KernelOptions): G
     return { elf: readElf(program), name: program };
   }
   if (program !== undefined) throw new UserError(`give either a program (${program}) or --kernel, not both`);
+  if (args.length > 0) throw new UserError('arguments after -- are for ELF programs; give a kernel its command line with --append');
   const image = readGuestFile(opts.kernel, '--kernel');
   const initrd = opts.initrd === undefined ? undefined : readGuestFile(opts.initrd, '--initrd');
   const drive = opts.drive === undefined ? undefined : readGuestFile(opts.drive, '--drive');
@@ -172,7 +173,7 @@ export function printStats(summary: RunSummary): void {
 
 /** Runs `file` (or the kernel of --kernel) live; returns the process exit code. */
 export async function runProgram(file: string | undefined, args: readonly string[], opts: RunOptions): Promise<number> {
-  const guest = selectGuest(file, opts);
+  const guest = selectGuest(file, opts, args);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
   const inputs = liveInputs(guest.name, args, opts);

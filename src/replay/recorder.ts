@@ -13,7 +13,7 @@ import type { StopReason } from '../monitor/monitor.js';
 import { GuestVm, type KernelGuest } from '../vm/guest-vm.js';
 import { CheckedRun } from './checked-run.js';
 import { RecordingHostInput } from './host-strategies.js';
-import { RecordingWriter, sha256, type RecordedEvent, type RecordingHeader, type StateCheck } from './recording-file.js';
+import { MAX_IMAGE_BYTES, RecordingError, RecordingWriter, sha256, type RecordedEvent, type RecordingHeader, type StateCheck } from './recording-file.js';
 import { STATE_CHECK_CONSUMER, type MachineState } from './machine-state.js';
 import { encodeCheckpoint } from './checkpoint-file.js';
 import { captureVmState } from './machine-state.js';
@@ -81,6 +81,11 @@ export class Recorder {
     const k = options.kernel;
     const image = k?.image ?? options.elf?.bytes;
     if (image === undefined) throw new Error('a recording needs an ELF program or a kernel');
+    for (const [what, bytes] of [[options.programName, image], [k?.initrdName ?? 'the initrd', k?.initrd], [k?.driveName ?? 'the disk image', k?.drive]] as const) {
+      if (bytes !== undefined && bytes.length > MAX_IMAGE_BYTES) {
+        throw new RecordingError(`${what} is ${bytes.length} bytes; a recording embeds it, and holds images up to ${MAX_IMAGE_BYTES} bytes`);
+      }
+    }
     const guest: RecordingHeader['guest'] = k === undefined
       ? { program: options.programName, image: sha256(image), args: [...options.args], bootArgs: options.bootArgs }
       : {

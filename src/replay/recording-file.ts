@@ -24,6 +24,8 @@ export const FORMAT_VERSION = 2;
 const BLOCK_HEADER_SIZE = 20;
 /** Blocks larger than this are refused as damaged (a sane bound for fuzzed lengths). */
 const MAX_BLOCK = 1 << 30;
+/** The largest image (program, kernel, initrd, disk) a recording can embed: a block, less room for its metadata. */
+export const MAX_IMAGE_BYTES = MAX_BLOCK - 64 * 1024;
 const BLOCK_FLAG_LZ4 = 1;
 
 /** A recording that cannot be used; the message says what is wrong and what to do. */
