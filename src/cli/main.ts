@@ -4,6 +4,7 @@ import { ElfError } from '../elf/elf-file.js';
 import { LoadError } from '../machine/loader.js';
 import { ScriptError } from '../host/console-script.js';
 import { RecordingError } from '../replay/recording-file.js';
+import { SymbolsError } from '../symbols/symbols.js';
 import { registerDap } from './dap-command.js';
 import { normalizeDebugArgv, registerDebug } from './debug-command.js';
 import { registerDtb } from './dtb-command.js';
@@ -43,7 +44,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : ExitCode.UsageError;
-    if (e instanceof UserError || e instanceof ElfError || e instanceof LoadError || e instanceof RecordingError || e instanceof ScriptError) {
+    if (e instanceof UserError || e instanceof ElfError || e instanceof LoadError || e instanceof RecordingError || e instanceof ScriptError ||
+      e instanceof SymbolsError) {
       process.stderr.write(`retrovisor: ${e.message}\n`);
       return ExitCode.UsageError;
     }

@@ -43,7 +43,7 @@ export const HELP = [
   'list [FILE:LINE]    source lines around the current line (or the given one)',
   'd [N...]            delete the given breakpoints/watchpoints/catchpoints (all without N)',
   'watch|rwatch|awatch ADDR [LEN]   stop on writes / reads / any access (LEN bytes, default 4)',
-  'catch trap [CAUSE...] | catch interrupt | catch priv | catch mmio [DEVICE...] | catch console',
+  'catch trap [CAUSE...] | catch interrupt [CODE...] | catch priv | catch mmio [DEVICE...] | catch console',
   'seek ICOUNT         go to an instruction count',
   'when                print the current instruction count',
   'regs                print pc, privilege and the integer registers',
@@ -304,13 +304,19 @@ export class DebugSession {
   }
 
   private addWatch(args: string[], access: WatchKind, name: string): string {
-    const address = this.address(args[0]);
+    const virtual = this.address(args[0]);
     const length = args[1] === undefined ? 4 : this.number(args[1], 'length');
     if (length < 1) throw new CommandError('the length must be at least 1');
+    // Watches are on RAM, by physical address: a virtual address (a kernel variable) is translated
+    // through the page tables in force now.
+    const address = this.timeline.vm.board.hart.translateForDebugger(virtual);
+    if (address === undefined) {
+      throw new CommandError(`${hex8(virtual)} is not mapped at icount ${this.timeline.icount}: seek to where the guest maps it`);
+    }
     const id = this.nextId++;
     this.points.push({ id, kind: 'watchpoint', address, length, access });
     this.timeline.watchpoints.push({ address, length, kind: access });
-    return `watchpoint ${id} ${name} ${hex8(address)} length ${length}`;
+    return `watchpoint ${id} ${name} ${hex8(virtual)}${address === virtual ? '' : ` (physical ${hex8(address)})`} length ${length}`;
   }
 
   private addCatch(args: string[]): string {
@@ -326,7 +332,15 @@ export class DebugSession {
         };
         break;
       }
-      case 'interrupt': text = 'interrupt'; apply = (c) => { c.interrupts = true; }; break;
+      case 'interrupt': {
+        const causes = args.slice(1).map((a) => this.number(a, 'interrupt code'));
+        text = causes.length === 0 ? 'interrupt (every cause)' : `interrupt ${causes.join(',')}`;
+        apply = (c) => {
+          if (causes.length === 0) c.interrupts = true;
+          else c.interruptCauses = new Set([...(c.interruptCauses ?? []), ...causes]);
+        };
+        break;
+      }
       case 'priv': case 'privilege': text = 'privilege change'; apply = (c) => { c.privilege = true; }; break;
       case 'mmio': {
         const devices = args.slice(1);
@@ -338,7 +352,7 @@ export class DebugSession {
         break;
       }
       case 'console': text = 'console output'; apply = (c) => { c.console = true; }; break;
-      default: throw new CommandError('catch what? trap [CAUSE...], interrupt, priv, mmio [DEVICE...] or console');
+      default: throw new CommandError('catch what? trap [CAUSE...], interrupt [CODE...], priv, mmio [DEVICE...] or console');
     }
     const id = this.nextId++;
     this.points.push({ id, kind: 'catchpoint', what: text, apply });

@@ -58,7 +58,10 @@ export interface Watchpoint {
 export interface Catchpoints {
   /** Exception causes to stop at (after the trap is taken); 'all' for every exception. */
   traps?: ReadonlySet<number> | 'all';
+  /** Every interrupt... */
   interrupts?: boolean;
+  /** ...or only these interrupt codes (5: supervisor timer, 9: supervisor external ...). */
+  interruptCauses?: ReadonlySet<number>;
   /** Privilege changes (traps, mret, sret). */
   privilege?: boolean;
   /** Accesses to devices, by device name ("uart0", "clint" ...), or 'all'. */
@@ -240,7 +243,7 @@ export class Timeline {
     for (const id of this.watchIds) vm.board.ram.watches.remove(id);
     this.watchIds = [];
     const c = this.catchpoints;
-    hart.reportTraps = on && (c.traps !== undefined || c.interrupts === true);
+    hart.reportTraps = on && (c.traps !== undefined || c.interrupts === true || c.interruptCauses !== undefined);
     hart.onPrivilegeChange = on && c.privilege === true
       ? (from, to) => this.hit({ kind: 'privilege', detail: `privilege ${PRIV[from]} -> ${PRIV[to]}` })
       : undefined;
@@ -367,7 +370,9 @@ export class Timeline {
     const cause = hart.peekCsr(s === 'mcause' ? 0x342 : 0x142)! >>> 0;
     const interrupt = (cause & INTERRUPT_BIT) !== 0;
     const c = this.catchpoints;
-    const wanted = interrupt ? c.interrupts === true : c.traps === 'all' || (c.traps !== undefined && c.traps.has(cause));
+    const wanted = interrupt
+      ? c.interrupts === true || (c.interruptCauses?.has(cause & ~INTERRUPT_BIT) ?? false)
+      : c.traps === 'all' || (c.traps !== undefined && c.traps.has(cause));
     if (!wanted) return undefined;
     return { kind: interrupt ? 'interrupt' : 'trap', icount: hart.icount, pc: hart.pc >>> 0, detail: causeName(cause), cause };
   }
