@@ -22,7 +22,7 @@ import { Timeline } from '../timeline/timeline.js';
 import { ElfFile } from '../elf/elf-file.js';
 import { SymbolMap } from '../elf/symbol-map.js';
 import { driveLive } from '../vm/live-driver.js';
-import { kernelOptions, selectGuest, semihostRootOf, type KernelOptions } from './run-command.js';
+import { guestOperands, kernelOptions, selectGuest, semihostRootOf, type KernelOptions } from './run-command.js';
 import { readSymbolFile } from '../symbols/symbol-file.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
@@ -53,8 +53,8 @@ export function registerDebug(program: Command): void {
     .option('--budget <size>', 'checkpoint memory budget', '512M')
     .option('--source-dir <dir>', 'where to look for source files (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--symbols <elf>', 'symbols and debug information from this ELF (a kernel\'s vmlinux, also gzipped) instead of the program')
-    .action(async (target: string | undefined, args: string[], opts: DebugOptions) => {
-      process.exitCode = await debugTarget(target, args, opts);
+    .action(async (target: string | undefined, args: string[], opts: DebugOptions, cmd: Command) => {
+      process.exitCode = await debugTarget(...guestOperands(target, args, opts, cmd), opts);
     });
 }
 

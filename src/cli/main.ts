@@ -38,6 +38,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  ignoreClosedStdout();
   const program = buildProgram();
   try {
     await program.parseAsync(normalizeDebugArgv(argv));
@@ -52,4 +53,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`retrovisor: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);
     return ExitCode.InternalError;
   }
+}
+
+/**
+ * When whatever reads our output goes away (`retrovisor run prog | head`),
+ * later output is dropped and the command carries on to its normal end (a
+ * recording is still written whole), instead of dying on EPIPE.
+ */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.stdout.write = () => true;
+  });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Stopwatch } from '../host/stopwatch.js';
 import { Recorder, DEFAULT_CHECK_INTERVAL } from '../replay/recorder.js';
 import { driveLive } from '../vm/live-driver.js';
-import { clockOf, liveInputs, printStats, runOptions, selectGuest, type RunOptions } from './run-command.js';
+import { clockOf, liveInputs, printStats, runOptions, guestOperands, selectGuest, type RunOptions } from './run-command.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
 interface RecordOptions extends RunOptions {
@@ -22,8 +22,8 @@ export function registerRecord(program: Command): void {
     .requiredOption('-o, --output <file>', 'the recording to write (.rvr)')
     .option('--check-interval <n>', 'instructions between state checks in the recording', String(DEFAULT_CHECK_INTERVAL))
     .option('--checkpoints [n]', 'store a checkpoint every n instructions (default 20,000,000), for instant seeking later'))
-    .action(async (file: string | undefined, args: string[], opts: RecordOptions) => {
-      process.exitCode = await recordProgram(file, args, opts);
+    .action(async (file: string | undefined, args: string[], opts: RecordOptions, cmd: Command) => {
+      process.exitCode = await recordProgram(...guestOperands(file, args, opts, cmd), opts);
     });
 }
 

@@ -49,6 +49,20 @@ export interface GuestSelection {
   readonly bootArgs?: string;
 }
 
+/**
+ * The program and its arguments as the user meant them: commander gives the
+ * first word after `--` to [program], but with --kernel (which takes no
+ * program) that word is an argument, which selectGuest then refuses with the
+ * right message.
+ */
+export function guestOperands(file: string | undefined, args: string[], opts: KernelOptions, cmd: Command): [string | undefined, string[]] {
+  // rawArgs is commander's (public since v2, untyped): the words as given.
+  const raw = (cmd.parent as { rawArgs?: string[] } | null)?.rawArgs ?? [];
+  const dashes = raw.indexOf('--');
+  if (opts.kernel === undefined || file === undefined || dashes < 0 || raw.indexOf(file) < dashes) return [file, args];
+  return [undefined, [file, ...args]];
+}
+
 /** Reads the guest's files, turning every problem into a one-line error. */
 export function selectGuest(program: string | undefined, opts: KernelOptions, args: readonly string[] = []): GuestSelection {
   if (opts.kernel === undefined) {
@@ -161,8 +175,8 @@ export function registerRun(program: Command): void {
     .description('run a RISC-V program (or boot a Linux kernel with --kernel) live, guest console on stdout/stdin (Ctrl-A X quits on a terminal)')
     .argument('[program]', 'guest ELF (RV32, linked for RAM at 0x80000000); not with --kernel')
     .argument('[args...]', 'guest arguments (after --), returned by semihosting GET_CMDLINE'))
-    .action(async (file: string | undefined, args: string[], opts: RunOptions) => {
-      process.exitCode = await runProgram(file, args, opts);
+    .action(async (file: string | undefined, args: string[], opts: RunOptions, cmd: Command) => {
+      process.exitCode = await runProgram(...guestOperands(file, args, opts, cmd), opts);
     });
 }
 

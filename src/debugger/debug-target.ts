@@ -762,13 +762,25 @@ export class DebugTarget {
         return pa === undefined ? undefined : this.timeline.vm.board.bus.peekBytes(pa, n);
       },
     };
-    const out: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const b = mem.readMemory((address + i) >>> 0, 1);
-      if (b === undefined) break;
-      out.push(b[0]!);
+    // A page at a time (one translation each); byte by byte only in a page that is partly unreadable.
+    const out = new Uint8Array(count);
+    let done = 0;
+    while (done < count) {
+      const va = (address + done) >>> 0;
+      const chunk = Math.min(count - done, 4096 - (va & 0xfff));
+      const bytes = mem.readMemory(va, chunk);
+      if (bytes !== undefined) {
+        out.set(bytes, done);
+        done += chunk;
+        continue;
+      }
+      for (let i = 0; i < chunk; i++, done++) {
+        const b = mem.readMemory((va + i) >>> 0, 1);
+        if (b === undefined) return { address, data: out.slice(0, done), unreadable: count - done };
+        out[done] = b[0]!;
+      }
     }
-    return { address, data: Uint8Array.from(out), unreadable: count - out.length };
+    return { address, data: out, unreadable: 0 };
   }
 
   disassemble(address: number, instructionOffset: number, count: number): DisassembledInstruction[] {
