@@ -7,7 +7,9 @@
  *   replay  - replaying that recording (inputs from the log, state checks compared)
  * plus the size of each recording beyond its embedded image.
  *
- * Usage: npm run bench [-- --runs N] [--guests crc32,sort]
+ * Then the Linux boot (bench/linux.ts) and time travel (bench/timeline.ts).
+ *
+ * Usage: npm run bench [-- --runs N] [--guests crc32,sort] [--no-linux] [--no-timeline] [--linux-only]
  */
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +22,7 @@ import { RecordingReader } from '../src/replay/recording-file.js';
 import { Recorder } from '../src/replay/recorder.js';
 import { Replayer } from '../src/replay/replayer.js';
 import { GuestVm } from '../src/vm/guest-vm.js';
+import { linuxBench } from './linux.js';
 import { timelineBench } from './timeline.js';
 
 const GUESTS = ['crc32', 'sort', 'matmul', 'sha256', 'bytecode'];
@@ -77,6 +80,10 @@ function replayOnce(file: string): number {
 
 async function main(): Promise<void> {
   const runs = Number(option('runs', '5'));
+  if (process.argv.includes('--linux-only')) {
+    linuxBench(REPO, runs);
+    return;
+  }
   const guests = option('guests', GUESTS.join(',')).split(',');
   const dir = mkdtempSync(join(tmpdir(), 'rv-bench-'));
   console.log(`Retrovisor benchmark: ${runs} runs per guest and mode, interleaved, Node ${process.version}; medians\n`);
@@ -109,6 +116,7 @@ async function main(): Promise<void> {
   console.log(`| **median** | | **${median(all.run).toFixed(1)}** | **${median(all.record).toFixed(1)}** | **${median(all.replay).toFixed(1)}** | ` +
     `**${median(all.recOverRun).toFixed(3)}** | **${median(all.repOverRec).toFixed(3)}** | |`);
   console.log('\nGoals: run >= 100 MIPS; record / run <= 1.05; replay / record <= 1.05; recording beyond image < 4 KiB.');
+  if (!process.argv.includes('--no-linux')) linuxBench(REPO, runs);
   if (!process.argv.includes('--no-timeline')) await timelineBench(REPO);
 }
 

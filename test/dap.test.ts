@@ -229,6 +229,39 @@ describe.each(['O0', 'O2'])('DAP on the symbols guest at -%s (stdio)', (opt) => 
   });
 });
 
+describe('DAP breakpoint conditions and expressions in C', () => {
+  it('stops only where a C condition holds, evaluates watches as gdb prints them, and refuses side effects', async () => {
+    await startStdio();
+    await dc.initializeRequest({ adapterID: 'retrovisor', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    const first = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.launchRequest({ program: elfOf('O0'), console: 'none' } as DebugProtocol.LaunchRequestArguments);
+    // recurse(3, {3, 4}) calls itself with depth 2, 1, 0 and p.x 4, 5, 6.
+    await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: L.next, condition: 'depth < 2 && p.x != 5' }] });
+    await dc.configurationDoneRequest();
+    expect((await first).body.reason).toBe('breakpoint');
+    const watch = async (expression: string): Promise<string> => (await dc.evaluateRequest({ expression, context: 'watch', frameId: (await top()).id })).body.result;
+    expect(await watch('depth')).toBe('0');
+    expect(await watch('p.x')).toBe('6');
+    expect(await watch('depth == 0 ? p.x * 2 : -1')).toBe('12');
+    expect(await watch('(char)(p.x + 59)')).toBe("65 'A'");
+    // The type goes in the variable's type, as for $pc.
+    const pointer = await dc.evaluateRequest({ expression: '&g_points[1] + 1', context: 'watch' });
+    expect(pointer.body.result).toMatch(/^0x[0-9a-f]+ <g_points\+16>$/);
+    expect(pointer.body.type).toBe('struct point *');
+    expect(await watch('sizeof(struct point) * 2')).toBe('16');
+    expect(await watch('g_matrix[1][0]@3')).toBe('{4, 5, 6}');
+    // CSRs are registers in expressions, as gdb shows them over QEMU (the guest runs in M-mode: priv 3).
+    expect(await watch('$priv == 3 && $mhartid == 0')).toBe('1');
+    expect(await watch('($misa >> 30) + $mhartid')).toBe('1');
+    await expect(dc.evaluateRequest({ expression: 'g_counter = 5', context: 'watch' })).rejects.toThrow(/assignment `=' is not evaluated/);
+    await expect(dc.evaluateRequest({ expression: 'add(1, 2)', context: 'hover' })).rejects.toThrow(/Function calls are not evaluated/);
+    await expect(dc.evaluateRequest({ expression: '1 / (depth - depth)', context: 'watch' })).rejects.toThrow(/Division by zero/);
+    // The condition held nowhere else: the next stop is the end.
+    const end = await resume(() => dc.continueRequest({ threadId: 1 }));
+    expect(end.body.description).toMatch(/exited|end of the recording/);
+  });
+});
+
 describe('DAP changes in a live session', () => {
   it('sets variables, expressions and memory at the frontier, refuses them in the past, and the saved recording replays them', async () => {
     await startStdio();

@@ -92,6 +92,28 @@ describe('debugger writes in a live session', () => {
     expect(target.evaluate('total', 0).value).toBe('77');
   });
 
+  it('made together at one icount all show when the timeline arrives there again, from before or after', async () => {
+    const { target } = liveTarget();
+    const at = await stopAtPrintf(target);
+    target.writeRegister(5, 0x11111111);
+    target.writeRegister(6, 0x22222222);
+    target.writeMemory(0x80200000, Uint8Array.of(1, 2, 3));
+    target.writeRegister(7, 0x33333333);
+    const state = () => [...[5, 6, 7].map((i) => target.registers().x[i]), ...target.readMemory(0x80200000, 3).data];
+    const edited = state();
+    expect(edited).toEqual([0x11111111, 0x22222222, 0x33333333, 1, 2, 3]);
+    await target.seek(at - 1);
+    expect(state()).not.toEqual(edited);
+    await target.seek(at);
+    expect(state()).toEqual(edited);
+    await target.seek(at + 5);
+    await target.seek(at);
+    expect(state()).toEqual(edited);
+    await target.seek(0);
+    await target.seek(at);
+    expect(state()).toEqual(edited);
+  });
+
   it('are refused in the recorded past, with a message that says where changes are possible', async () => {
     const { target } = liveTarget();
     const at = await stopAtPrintf(target);
@@ -102,6 +124,46 @@ describe('debugger writes in a live session', () => {
     expect(() => target.writeMemory(0x80200000, new Uint8Array([1]))).toThrow(/recorded past/);
     await target.seek(at);
     expect(target.writable).toBe(true);
+  });
+
+  it('made at the very end of a saved session replay (all of them, not only the first)', async () => {
+    const { target } = liveTarget();
+    const at = await stopAtPrintf(target);
+    target.writeMemory(0x80200000, Uint8Array.of(7, 8, 9));
+    target.writeRegister(5, 0x11111111);
+    target.writeRegister(6, 0x22222222);
+    const file = join(dir, 'edited-at-end.rvr');
+    await target.saveRecording(file);
+    const r = replay(file);
+    expect(r.icount).toBe(at);
+    expect(r.registers![5]! >>> 0).toBe(0x11111111);
+    expect(r.registers![6]! >>> 0).toBe(0x22222222);
+    const cli = await runCli(['replay', '--verify', file]);
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
+  });
+
+  it('are refused once the guest has exited: nothing would run after them', async () => {
+    const { target } = liveTarget();
+    const end = await target.continue();
+    expect(end.kind).toBe('exit');
+    expect(target.icount).toBe(target.timeline.furthest);
+    expect(target.writable).toBe(false);
+    expect(() => target.writeMemory(0x80200000, new Uint8Array([1]))).toThrow(/the guest has stopped for good here/);
+    expect(() => target.assign('$s1', '1', 0)).toThrow(/the guest has stopped for good here/);
+  });
+
+  it('take C expressions on both sides, converted as C assigns', async () => {
+    const { target } = liveTarget();
+    await stopAtPrintf(target);
+    expect(target.assign('total', '(int)(2.9 * 2)', 0).value).toBe('5');
+    expect(target.assign('g_short', 'g_ushort', 0).value).toBe('-1');
+    expect(target.assign('*&g_points[3].y', 'g_points[3].x << 2', 0).value).toBe('28');
+    expect(target.assign('g_big', '1e18 * 2', 0).value).toBe('2000000000000000000');
+    expect(target.assign('g_ubig', '-1', 0).value).toBe('18446744073709551615');
+    expect(target.assign('g_flag', '0.0', 0).value).toBe('false');
+    expect(target.assign('g_color', 'GREEN', 0).value).toBe('GREEN');
+    expect(() => target.assign('total', 'g_counter = 1', 0)).toThrow(/assignment `=' is not evaluated/);
   });
 
   it('refuse what cannot be changed', async () => {

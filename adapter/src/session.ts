@@ -21,6 +21,7 @@ import { Divergence } from '../../src/replay/divergence.js';
 import type { Stop } from '../../src/timeline/timeline.js';
 import { QueueConsole } from './queue-console.js';
 import { TerminalConsole } from './terminal-console.js';
+import { TimelineEventsRequest } from './timeline-events.js';
 
 /** Launch arguments (documented in the README, "VS Code launch configuration"). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -77,6 +78,8 @@ export class RetrovisorSession extends LoggingDebugSession {
   private terminal: TerminalConsole | undefined;
   private clientInvalidated = false;
   private linesStartAt1 = true;
+  /** The machine events of the recording, for timeline views (adapter/src/timeline-events.ts). */
+  private readonly timelineEvents = new TimelineEventsRequest(() => this.target);
 
   constructor() {
     super();
@@ -178,6 +181,8 @@ export class RetrovisorSession extends LoggingDebugSession {
     const [command, ...rest] = terminal.command();
     this.runInTerminalRequest({
       kind: 'integrated', title: `Retrovisor: ${path.basename(args.program ?? args.recording ?? 'guest')}`, cwd: args.cwd ?? process.cwd(), args: [command!, ...rest],
+      // Inside desktop VS Code's extension host, process.execPath is Electron: make it plain Node.
+      env: { ELECTRON_RUN_AS_NODE: '1' },
     }, 10_000, (r) => {
       if (!r.success) this.sendEvent(new OutputEvent(`Retrovisor: could not open the guest console terminal (${r.message ?? 'refused'}); guest output goes to the debug console\n`, 'stderr'));
       if (!r.success && this.terminal === terminal) this.terminal = undefined;
@@ -402,6 +407,9 @@ export class RetrovisorSession extends LoggingDebugSession {
         void this.operate(seq, async (signal) => this.jumped(await this.target!.seek(icount, { signal })), 'seek', 'goto');
         return;
       }
+      case 'timelineEvents':
+        void this.timelineEvents.answer(response, args, (r) => this.sendResponse(r));
+        return;
       case 'position':
         response.body = { icount: this.target?.icount, end: this.target?.timeline.end, furthest: this.target?.timeline.furthest };
         this.sendResponse(response);

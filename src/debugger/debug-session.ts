@@ -38,12 +38,12 @@ export const HELP = [
   'b FUNCTION|FILE:LINE|LINE|*ADDR|SYMBOL   set a breakpoint (LINE: in the current file)',
   'bt                  backtrace;  frame N  selects frame N for info locals/args and p',
   'info locals | info args',
-  'p EXPR              print a C expression (variables, members, indexing, *, &) or a register',
+  'p EXPR              print a C expression as gdb does (operators, casts, sizeof, @) or a register',
   'x/Ni ADDR           disassemble N instructions',
   'list [FILE:LINE]    source lines around the current line (or the given one)',
   'd [N...]            delete the given breakpoints/watchpoints/catchpoints (all without N)',
   'watch|rwatch|awatch ADDR [LEN]   stop on writes / reads / any access (LEN bytes, default 4)',
-  'catch trap [CAUSE...] | catch interrupt | catch priv | catch mmio [DEVICE...] | catch console',
+  'catch trap [CAUSE...] | catch interrupt [CODE...] | catch priv | catch mmio [DEVICE...] | catch console',
   'seek ICOUNT         go to an instruction count',
   'when                print the current instruction count',
   'regs                print pc, privilege and the integer registers',
@@ -140,7 +140,7 @@ export class DebugSession {
       case 'awatch': return [this.addWatch(args, WatchKind.Access, 'access')];
       case 'catch': return [this.addCatch(args)];
       case 'regs': case 'info-registers': return this.registers();
-      case 'p': case 'print': return [this.print(rest)];
+      case 'p': case 'print': return this.print(rest);
       case 'info': return args[0] === 'locals' || args[0] === 'args' ? this.variables(args[0]) : this.info(args);
       case 'lastwrite': return [await this.lastWrite(args)];
       case 'fork': {
@@ -264,19 +264,37 @@ export class DebugSession {
     return src.symbols.describeVariables(vars, src.machine, which === 'locals' ? 'No locals.' : 'No arguments.');
   }
 
-  /** p EXPR: a register, or a C expression when the program has debug information. */
-  private print(expr: string): string {
+  /**
+   * p EXPR: a C expression when the program has debug information (after
+   * gdb's warnings, if any), or a register. A bare name is the program's
+   * variable when it has one (a variable `time` is not the CSR); `$name` and
+   * names the program does not know are registers.
+   */
+  private print(expr: string): string[] {
     const e = expr.replace(/^\/x\s+/, '');
     if (e === '') throw new CommandError('print what? a register or an expression');
-    try {
-      return this.printRegister([e]);
-    } catch (err) {
-      if (!(err instanceof CommandError) || this.source === undefined || !/^no register/.test(err.message)) throw err;
-    }
+    const registerLike = /^\$?\w+$/.test(e);
     const src = this.source;
+    if (src === undefined || (registerLike && e.startsWith('$'))) {
+      try {
+        return [this.printRegister([e])];
+      } catch (err) {
+        if (!(err instanceof CommandError) || src === undefined || !/^no register/.test(err.message)) throw err;
+      }
+    }
     const frames = src.frames();
-    const v = src.symbols.evaluate(e, frames, Math.min(this.frameLevel, frames.length - 1), src.machine);
-    return `${e} = ${src.symbols.formatValue(v, src.machine, { topLevel: true })}`;
+    const warnings: string[] = [];
+    try {
+      const v = src.symbols.evaluate(e, frames, Math.min(this.frameLevel, frames.length - 1), src.machine, warnings);
+      return [...warnings.map((w) => `warning: ${w}`), `${e} = ${src.symbols.formatValue(v, src.machine, { topLevel: true })}`];
+    } catch (err) {
+      if (!registerLike || !(err instanceof SymbolsError) || !/^No symbol "/.test(err.message)) throw err;
+      try {
+        return [this.printRegister([e])];
+      } catch {
+        throw err;
+      }
+    }
   }
 
   private list(args: string[]): string[] {
@@ -307,13 +325,19 @@ export class DebugSession {
   }
 
   private addWatch(args: string[], access: WatchKind, name: string): string {
-    const address = this.address(args[0]);
+    const virtual = this.address(args[0]);
     const length = args[1] === undefined ? 4 : this.number(args[1], 'length');
     if (length < 1) throw new CommandError('the length must be at least 1');
+    // Watches are on RAM, by physical address: a virtual address (a kernel variable) is translated
+    // through the page tables in force now.
+    const address = this.timeline.vm.board.hart.translateForDebugger(virtual);
+    if (address === undefined) {
+      throw new CommandError(`${hex8(virtual)} is not mapped at icount ${this.timeline.icount}: seek to where the guest maps it`);
+    }
     const id = this.nextId++;
     this.points.push({ id, kind: 'watchpoint', address, length, access });
     this.timeline.watchpoints.push({ address, length, kind: access });
-    return `watchpoint ${id} ${name} ${hex8(address)} length ${length}`;
+    return `watchpoint ${id} ${name} ${hex8(virtual)}${address === virtual ? '' : ` (physical ${hex8(address)})`} length ${length}`;
   }
 
   private addCatch(args: string[]): string {
@@ -329,7 +353,15 @@ export class DebugSession {
         };
         break;
       }
-      case 'interrupt': text = 'interrupt'; apply = (c) => { c.interrupts = true; }; break;
+      case 'interrupt': {
+        const causes = args.slice(1).map((a) => this.number(a, 'interrupt code'));
+        text = causes.length === 0 ? 'interrupt (every cause)' : `interrupt ${causes.join(',')}`;
+        apply = (c) => {
+          if (causes.length === 0) c.interrupts = true;
+          else c.interruptCauses = new Set([...(c.interruptCauses ?? []), ...causes]);
+        };
+        break;
+      }
       case 'priv': case 'privilege': text = 'privilege change'; apply = (c) => { c.privilege = true; }; break;
       case 'mmio': {
         const devices = args.slice(1);
@@ -341,7 +373,7 @@ export class DebugSession {
         break;
       }
       case 'console': text = 'console output'; apply = (c) => { c.console = true; }; break;
-      default: throw new CommandError('catch what? trap [CAUSE...], interrupt, priv, mmio [DEVICE...] or console');
+      default: throw new CommandError('catch what? trap [CAUSE...], interrupt [CODE...], priv, mmio [DEVICE...] or console');
     }
     const id = this.nextId++;
     this.points.push({ id, kind: 'catchpoint', what: text, apply });

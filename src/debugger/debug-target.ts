@@ -17,12 +17,13 @@ import { liveContents, saveContents, type RecordingContents } from '../replay/re
 import { RecordingReader } from '../replay/recording-file.js';
 import { PRODUCER } from '../replay/recorder.js';
 import { fullDigest } from '../replay/state-check.js';
+import { conditionHolds } from '../symbols/c-arithmetic.js';
 import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
 import { strip, typeName } from '../symbols/types.js';
 import { assignmentBytes, valueFromNumber, ValueError, type Value } from '../symbols/values.js';
 import { PC_REGISTER_INDEX, type DebuggerWrite } from '../monitor/debugger-write.js';
 import { DensityPolicy } from '../timeline/checkpoint-policy.js';
-import { Timeline, type Control, type Stop } from '../timeline/timeline.js';
+import { Timeline, type Control, type Stop, type WatchTiming } from '../timeline/timeline.js';
 import { SourceDebugger, type SourceStop, type StepKind } from './source-debugger.js';
 import { childrenOf, expandable } from './value-tree.js';
 
@@ -48,6 +49,24 @@ export interface TargetOptions {
   readonly clock?: 'virtual' | 'host';
   /** Receives guest console output the first time it is produced. */
   readonly onOutput?: (text: string, category: 'stdout' | 'stderr') => void;
+  /** Where watchpoint stops leave the timeline (see Timeline's WatchTiming); 'completed' by default. */
+  readonly watchTiming?: WatchTiming;
+}
+
+/** A watchpoint as front ends give it: the watched bytes and the accesses that stop. */
+export interface WatchpointSpec {
+  readonly address: number;
+  readonly length: number;
+  readonly kind: WatchKind;
+}
+
+/** One window of the physical address space, for memory maps. */
+export interface MemoryRegion {
+  readonly base: number;
+  readonly size: number;
+  /** 'ram' (RAM), 'rom' (read-only memory, the boot ROM), or 'device' (registers: peeks only). */
+  readonly kind: 'ram' | 'rom' | 'device';
+  readonly name: string;
 }
 
 export interface SourceBreakpointSpec {
@@ -165,6 +184,7 @@ export class DebugTarget {
     this.timeline = new Timeline(contents, {
       policy: new DensityPolicy({ budgetBytes: o.checkpointBudget }),
       onOutput: (bytes, error) => this.onOutput?.(Buffer.from(bytes).toString('latin1'), error ? 'stderr' : 'stdout'),
+      watchTiming: o.watchTiming,
     }, o.program !== undefined ? o.host : undefined);
     this.timeline.hitFilter = (pc) => this.breakpointFilter(pc);
     const image = this.timeline.contents.image;
@@ -196,7 +216,9 @@ export class DebugTarget {
     if (file === undefined) return undefined;
     let f = file;
     for (const [from, to] of Object.entries(this.sourceMap)) if (f.startsWith(from)) f = to + f.slice(from.length);
-    const candidates = path.isAbsolute(f) ? [f] : [path.resolve(f), ...this.sourceDirs.map((d) => path.join(d, f)), ...this.sourceDirs.map((d) => path.join(d, path.basename(f)))];
+    // Relative paths resolve only against the configured directories: the process's own working
+    // directory is arbitrary (an editor's extension host, when the adapter runs inside it).
+    const candidates = path.isAbsolute(f) ? [f] : [...this.sourceDirs.map((d) => path.join(d, f)), ...this.sourceDirs.map((d) => path.join(d, path.basename(f)))];
     return candidates.find((c) => existsSync(c)) ?? (path.isAbsolute(f) ? f : undefined);
   }
 
@@ -267,7 +289,7 @@ export class DebugTarget {
     for (const b of all) {
       if (b.condition !== undefined && b.condition.trim() !== '') {
         try {
-          if (this.evaluateNumber(b.condition) === 0) continue;
+          if (!conditionHolds(this.evaluateValue(b.condition, 0))) continue;
         } catch {
           // A condition that cannot be evaluated stops, as in gdb, so the user sees it.
         }
@@ -351,15 +373,25 @@ export class DebugTarget {
   }
 
   setDataBreakpoints(specs: readonly { dataId: string; accessType?: 'read' | 'write' | 'readWrite' }[]): BreakpointResult[] {
-    this.timeline.watchpoints.length = 0;
-    return specs.map((s) => {
+    const watches: WatchpointSpec[] = [];
+    const results = specs.map((s): BreakpointResult => {
       const id = this.nextId++;
       const m = /^(\d+):(\d+)$/.exec(s.dataId);
       if (m === null) return { id, verified: false, message: `bad data breakpoint ${s.dataId}` };
       const kind = s.accessType === 'read' ? WatchKind.Read : s.accessType === 'readWrite' ? WatchKind.Access : WatchKind.Write;
-      this.timeline.watchpoints.push({ address: Number(m[1]), length: Number(m[2]), kind });
+      watches.push({ address: Number(m[1]), length: Number(m[2]), kind });
       return { id, verified: true };
     });
+    this.setWatchpoints(watches);
+    return results;
+  }
+
+  /** Replaces every watchpoint. */
+  setWatchpoints(specs: readonly WatchpointSpec[]): void {
+    for (const w of specs) {
+      if (!Number.isSafeInteger(w.length) || w.length < 1) throw new TargetError(`a watchpoint needs a length of at least 1 byte (got ${w.length})`);
+    }
+    this.timeline.watchpoints.splice(0, this.timeline.watchpoints.length, ...specs.map((w) => ({ address: w.address >>> 0, length: w.length, kind: w.kind })));
   }
 
   // ------------------------------------------------------------ execution
@@ -557,9 +589,9 @@ export class DebugTarget {
     const reg = /^\$(\w+)$/.exec(e);
     const hart = this.timeline.vm.board.hart;
     const int32: Value['type'] = { kind: 'base', name: 'unsigned int', size: 4, encoding: 8 };
-    // With debug information, registers go through the symbol evaluator: typed as gdb types
-    // them ($pc a code pointer, $sp a data pointer) and read in the selected frame.
-    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!))) {
+    // With debug information, registers and CSRs go through the symbol evaluator: typed as gdb
+    // types them ($pc a code pointer, $sp a data pointer, $mstatus a long) and read in the selected frame.
+    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!, this.source.machine))) {
       const name = reg[1]!;
       if (name === 'pc') return valueFromNumber(int32, hart.pc >>> 0);
       if (name === 'icount') return valueFromNumber(int32, hart.icount % 2 ** 32);
@@ -583,13 +615,6 @@ export class DebugTarget {
     }
   }
 
-  private evaluateNumber(expression: string): number {
-    const v = this.evaluateValue(expression, 0);
-    let n = 0;
-    for (let i = Math.min(v.bytes.length, 6) - 1; i >= 0; i--) n = n * 256 + v.bytes[i]!;
-    return n;
-  }
-
   /** Evaluates an expression: $registers, C expressions over variables, symbols. */
   evaluate(expression: string, level: number): VariableView {
     const v = this.evaluateValue(expression, level);
@@ -602,9 +627,46 @@ export class DebugTarget {
   /** Refuses a state change where it cannot be made: in a replay, or in a live session's recorded past. */
   refuseWrite(what: string): never {
     const t = this.timeline;
+    if (this.live && t.icount === t.furthest && t.vm.board.power.kind !== 'on') {
+      throw new TargetError(`cannot change ${what}: the guest has stopped for good here (icount ${t.icount}), nothing would run after the change`);
+    }
     throw new TargetError(this.live
       ? `cannot change ${what} here: icount ${t.icount} is in this session's recorded past; changes are made at its end (icount ${t.furthest}): continue there first`
       : `cannot change ${what} while replaying a recording: its past is fixed (fork a new recording to change the future)`);
+  }
+
+  // ------------------------------------------------------------ machine state
+
+  /** The integer registers x0..x31 (unsigned) and the pc, at the current position. */
+  registers(): { x: number[]; pc: number } {
+    const hart = this.timeline.vm.board.hart;
+    return { x: Array.from(hart.x.subarray(0, 32), (v) => v >>> 0), pc: hart.pc >>> 0 };
+  }
+
+  /** The privilege level the hart runs in: 0 U, 1 S, 3 M. */
+  get privilege(): number {
+    return this.timeline.vm.board.hart.priv;
+  }
+
+  /** A CSR's value as a debugger sees it (no side effects); undefined if the hart has no such CSR or it has no value of its own (time, seed). */
+  readCsr(csr: number): number | undefined {
+    const v = this.timeline.vm.board.hart.peekCsr(csr);
+    return v === undefined ? undefined : v >>> 0;
+  }
+
+  /** The CSRs a debugger can read, by number, with objdump's names. */
+  readableCsrs(): { number: number; name: string }[] {
+    return [...CSR_NAMES].filter(([n]) => this.readCsr(n) !== undefined).sort((a, b) => a[0] - b[0]).map(([number, name]) => ({ number, name }));
+  }
+
+  /** The physical address space: RAM, read-only memory and device windows, in address order. */
+  memoryRegions(): MemoryRegion[] {
+    const bus = this.timeline.vm.board.bus;
+    return [
+      ...bus.romWindows().map((r) => ({ base: r.base, size: r.size, kind: 'rom' as const, name: 'rom' })),
+      ...bus.devices().map((d) => ({ base: d.base, size: d.size, kind: 'device' as const, name: d.device.name })),
+      { base: bus.ram.base, size: bus.ram.size, kind: 'ram' as const, name: 'ram' },
+    ].sort((a, b) => a.base - b.base);
   }
 
   /** Whether the guest can be changed now: a live session at the end of what has run. */
@@ -672,6 +734,22 @@ export class DebugTarget {
     return data.length;
   }
 
+  /**
+   * Sets a register by number (1-31: x1-x31, 32: the pc) at the live
+   * frontier, as a logged change. x0 takes only zero: it is hard-wired.
+   */
+  writeRegister(index: number, value: number): void {
+    const name = index === PC_REGISTER_INDEX ? 'the pc' : `x${index}`;
+    if (!Number.isInteger(index) || index < 0 || index > PC_REGISTER_INDEX) throw new TargetError(`no register ${index}: only x0-x31 and the pc (32)`);
+    if (index === 0) {
+      if ((value >>> 0) !== 0) throw new TargetError('x0 is hard-wired to zero');
+      return;
+    }
+    if (!this.writable) this.refuseWrite(name);
+    this.timeline.write({ kind: 'register', register: index, value: value >>> 0 });
+    this.nodes = [];
+  }
+
   /** A right-hand side: an expression in the frame, or a plain number when there is no debug information. */
   private operandValue(text: string, level: number): Value {
     const t = text.trim();
@@ -716,13 +794,25 @@ export class DebugTarget {
         return pa === undefined ? undefined : this.timeline.vm.board.bus.peekBytes(pa, n);
       },
     };
-    const out: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const b = mem.readMemory((address + i) >>> 0, 1);
-      if (b === undefined) break;
-      out.push(b[0]!);
+    // A page at a time (one translation each); byte by byte only in a page that is partly unreadable.
+    const out = new Uint8Array(count);
+    let done = 0;
+    while (done < count) {
+      const va = (address + done) >>> 0;
+      const chunk = Math.min(count - done, 4096 - (va & 0xfff));
+      const bytes = mem.readMemory(va, chunk);
+      if (bytes !== undefined) {
+        out.set(bytes, done);
+        done += chunk;
+        continue;
+      }
+      for (let i = 0; i < chunk; i++, done++) {
+        const b = mem.readMemory((va + i) >>> 0, 1);
+        if (b === undefined) return { address, data: out.slice(0, done), unreadable: count - done };
+        out[done] = b[0]!;
+      }
     }
-    return { address, data: Uint8Array.from(out), unreadable: count - out.length };
+    return { address, data: out, unreadable: 0 };
   }
 
   disassemble(address: number, instructionOffset: number, count: number): DisassembledInstruction[] {

@@ -33,6 +33,7 @@
  */
 import { dieName, type Die } from '../symbols/debug-info.js';
 import { Tag } from '../symbols/dwarf-constants.js';
+import { CSR_NAMES } from '../isa/csr.js';
 import type { SourcePosition } from '../symbols/source-lines.js';
 import type { Frame, Machine, Symbols } from '../symbols/symbols.js';
 import type { Control, Stop, Timeline } from '../timeline/timeline.js';
@@ -71,6 +72,8 @@ interface Context {
   readonly function: number | undefined;
 }
 
+const CSR_NUMBERS: ReadonlyMap<string, number> = new Map([...CSR_NAMES].map(([n, name]) => [name, n]));
+
 export class SourceDebugger {
   /** The guest as the symbols layer reads it: peeks only, with the inline-frame state. */
   readonly machine: Machine;
@@ -107,10 +110,17 @@ export class SourceDebugger {
         return out;
       },
       readRegister: (n) => (n === 32 ? hart.pc >>> 0 : hart.x[n]! >>> 0),
+      readCsr: (name) => {
+        // gdb (with QEMU) also shows the privilege level as the register `priv`.
+        if (name === 'priv') return hart.priv;
+        const n = CSR_NUMBERS.get(name);
+        return n === undefined ? undefined : hart.peekCsr(n);
+      },
     };
     this.machine = {
       readMemory: this.raw.readMemory,
       readRegister: this.raw.readRegister,
+      readCsr: this.raw.readCsr,
       inlineFramesHidden: (pc) => this.hiddenAt(pc),
     };
     // Statement starts as the stepper sees them: where gdb's find_pc_line gives an is_stmt entry starting

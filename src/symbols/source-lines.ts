@@ -6,8 +6,9 @@
  * that line had a non-zero discriminator is dropped; switching files at an address
  * ends the previous file's range there; within a file a lookup takes the last
  * row at or below the pc, preferring an is_stmt row at the same address; and
- * a function's breakpoint goes after its prologue, found from the line table
- * (gcc 12 emits no prologue_end markers).
+ * a function's breakpoint goes after its prologue: at the row marked
+ * prologue_end (clang marks one per function; gcc 12 marks none), or where
+ * the line table says the function's first line ends.
  */
 import type { LineProgram } from './line-table.js';
 
@@ -17,6 +18,8 @@ export interface LineEntry {
   readonly line: number;
   readonly column: number;
   readonly isStmt: boolean;
+  /** The row was marked DW_LNS_set_prologue_end: the function's body starts here. */
+  readonly prologueEnd: boolean;
 }
 
 /** All lines of one source file within one unit. */
@@ -61,7 +64,7 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
     return s;
   };
   const sequences: { low: number; high: number }[] = [];
-  const record = (s: SubFile, address: number, line: number, column: number, isStmt: boolean): void => {
+  const record = (s: SubFile, address: number, line: number, column: number, isStmt: boolean, prologueEnd = false): void => {
     if (line === 0) {
       // An end marker removes the empty lines just before it at the same address.
       let lastLine: number | undefined;
@@ -73,7 +76,7 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
       }
       if (lastLine === undefined || lastLine === 0) return;
     }
-    s.entries.push({ address, line, column, isStmt });
+    s.entries.push({ address, line, column, isStmt, prologueEnd });
   };
 
   // `last` is gdb's m_last_subfile: the file of the last row recorded, or the file the line
@@ -105,7 +108,7 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
       if (!row.endSequence && !ignore) {
         // gdb's dwarf_record_line_p: a row repeating the line of the previous one adds nothing once
         // that line has had a non-zero discriminator (the rows of one line split by discriminators).
-        if (fileChanged || row.line !== lastLine || !row.lineHasDiscriminator) record(cur, row.address, row.line, row.column, row.isStmt);
+        if (fileChanged || row.line !== lastLine || !row.lineHasDiscriminator) record(cur, row.address, row.line, row.column, row.isStmt, row.prologueEnd);
         last = cur;
         lastLine = row.line;
       }

@@ -4,6 +4,7 @@
  * `(F_READ | F_EXEC)`, `104 'h'`, `<optimized out>`).
  */
 import { Ate } from './dwarf-constants.js';
+import { floatConvert, floatFromInteger, floatToInteger, formatFloatBytes, isFloatSize } from './floats.js';
 import { isCharType, isSignedEncoding, sizeOf, strip, typeName, type CType, type Member } from './types.js';
 
 /** A value: its type and bytes (little-endian), which bytes are known, and where it lives if in memory. */
@@ -90,32 +91,7 @@ export function assignmentBytes(target: CType, v: Value): Uint8Array {
   const t = strip(target);
   const s = strip(v.type);
   if (isOptimizedOut(v)) throw new ValueError('value has been optimized out');
-  const scalar = (k: CType) => k.kind === 'base' || k.kind === 'enum' || k.kind === 'pointer';
-  if (scalar(t) && scalar(s)) {
-    const size = sizeOf(t);
-    const out = new Uint8Array(size);
-    const view = new DataView(out.buffer);
-    const sourceFloat = s.kind === 'base' && s.encoding === Ate.Float;
-    const number = sourceFloat ? floatOf(v.bytes) : undefined;
-    if (t.kind === 'base' && t.encoding === Ate.Float) {
-      const x = number ?? Number(toBigSigned(v));
-      if (size === 4) view.setFloat32(0, x, true);
-      else if (size === 8) view.setFloat64(0, x, true);
-      else throw new ValueError(`cannot assign to a ${size}-byte floating-point value`);
-      return out;
-    }
-    let n: bigint;
-    if (number !== undefined) {
-      if (!Number.isFinite(number)) throw new ValueError(`cannot convert ${number} to ${typeName(target)}`);
-      n = BigInt(Math.trunc(number));
-    } else {
-      n = toBigSigned(v);
-    }
-    if (t.kind === 'base' && t.encoding === Ate.Boolean) n = n === 0n ? 0n : 1n;
-    let u = BigInt.asUintN(size * 8, n);
-    for (let i = 0; i < size; i++) { out[i] = Number(u & 0xffn); u >>= 8n; }
-    return out;
-  }
+  if (isScalarType(t) && isScalarType(s)) return convertScalar(v, target).bytes;
   const sameShape = (t.kind === 'struct' || t.kind === 'union' || t.kind === 'array') && typeName(target) === typeName(v.type) && sizeOf(t) === v.bytes.length;
   if (sameShape) return v.bytes.slice();
   throw new ValueError(`cannot assign a value of type ${typeName(v.type)} to an object of type ${typeName(target)}`);
@@ -124,9 +100,50 @@ export function assignmentBytes(target: CType, v: Value): Uint8Array {
 /** A value that cannot be used as asked (the message is for the user). */
 export class ValueError extends Error {}
 
-function floatOf(bytes: Uint8Array): number {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return bytes.length === 4 ? dv.getFloat32(0, true) : bytes.length === 8 ? dv.getFloat64(0, true) : NaN;
+/** Integers, characters, booleans, enums, floating point and pointers: the types C converts among. */
+export function isScalarType(t: CType): boolean {
+  const s = strip(t);
+  return s.kind === 'base' || s.kind === 'enum' || s.kind === 'pointer';
+}
+
+/** Whether the type is a floating-point type. */
+export function isFloatType(t: CType): boolean {
+  const s = strip(t);
+  return s.kind === 'base' && s.encoding === Ate.Float;
+}
+
+/**
+ * A scalar value converted to another scalar type, as C converts (and gdb:
+ * floating point to integer truncates toward zero and saturates at 64 bits;
+ * to _Bool gives 0 or 1 of the integer).
+ */
+export function convertScalar(v: Value, target: CType): Value {
+  const t = strip(target);
+  if (!isScalarType(t) || !isScalarType(v.type)) {
+    throw new ValueError(`cannot convert a value of type ${typeName(v.type)} to ${typeName(target)}`);
+  }
+  if (isFloatType(t)) {
+    const size = sizeOf(t);
+    if (!isFloatSize(size)) throw new ValueError(`cannot hold a ${size}-byte floating-point value`);
+    return valueFromBytes(target, isFloatType(v.type) ? floatConvert(v.bytes, size) : floatFromInteger(size, integerOf(v)));
+  }
+  let n = isFloatType(v.type) ? floatToInteger(v.bytes) : integerOf(v);
+  if (t.kind === 'base' && t.encoding === Ate.Boolean) n = n === 0n ? 0n : 1n;
+  return valueFromBigInt(target, n);
+}
+
+/** A value of an integer, enum or pointer type holding `n` (truncated to the type's size). */
+export function valueFromBigInt(type: CType, n: bigint): Value {
+  const size = Math.max(sizeOf(type), 1);
+  const b = new Uint8Array(size);
+  let u = BigInt.asUintN(size * 8, n);
+  for (let i = 0; i < size; i++) { b[i] = Number(u & 0xffn); u >>= 8n; }
+  return valueFromBytes(type, b);
+}
+
+/** An integer-like value (integers, characters, booleans, enums, pointers) as a bigint, sign-extended where its type is signed. */
+export function integerOf(v: Value): bigint {
+  return toBigSigned(v);
 }
 
 /** An integer-like value (integers, enums, pointers) as a bigint, sign-extended where its type is signed. */
@@ -195,6 +212,12 @@ export function formatValue(v: Value, ctx: FormatContext, options: FormatOptions
       return `{${parts.join(', ')}}`;
     }
     case 'array': {
+      // An array of unknown or zero length (`extern char end[];`, a flexible member) prints as a pointer to its first element, as in gdb.
+      if ((s.counts[0] === undefined || s.counts[0] === 0) && v.address !== undefined) {
+        const [, ...rest] = s.counts;
+        const element: CType = rest.length > 0 ? { kind: 'array', element: s.element, counts: rest } : s.element();
+        return formatPointer(valueFromNumber({ kind: 'pointer', size: 4, target: () => element }, v.address), { kind: 'pointer', size: 4, target: () => element }, ctx, false);
+      }
       if (isOptimizedOut(v)) return '<optimized out>';
       return formatArray(v, s, ctx);
     }
@@ -212,30 +235,12 @@ function formatBase(v: Value, s: Extract<CType, { kind: 'base' }>): string {
   const n = signed ? BigInt.asIntN(v.bytes.length * 8, raw) : raw;
   switch (s.encoding) {
     case Ate.Boolean: return n === 0n ? 'false' : n === 1n ? 'true' : n.toString();
-    case Ate.Float: return formatFloat(v.bytes);
+    case Ate.Float: return formatFloatBytes(v.bytes);
     case Ate.SignedChar: case Ate.UnsignedChar:
       if (s.size === 1) return `${n} ${charLiteral(Number(raw))}`;
       return n.toString();
     default: return n.toString();
   }
-}
-
-/** %g with 9 (float) or 17 (double) significant digits, as gdb prints floating point. */
-function formatFloat(bytes: Uint8Array): string {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [x, digits] = bytes.length === 4 ? [dv.getFloat32(0, true), 9] : bytes.length === 8 ? [dv.getFloat64(0, true), 17] : [NaN, 17];
-  if (Number.isNaN(x)) return bytes.length === 4 && (dv.getUint32(0, true) >>> 31) ? '-nan(0x' + (dv.getUint32(0, true) & 0x7fffff).toString(16) + ')' : 'nan(0x' + ((bytes.length === 4 ? dv.getUint32(0, true) & 0x7fffff : 0x8000000000000)).toString(16) + ')';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const exp = Number(x.toExponential(digits - 1).split('e')[1]);
-  if (exp < -4 || exp >= digits) {
-    const [mant, e] = x.toExponential(digits - 1).split('e') as [string, string];
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
-    const en = Number(e);
-    return `${m}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
-  }
-  const fixed = x.toFixed(Math.max(0, digits - 1 - exp));
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
 }
 
 function formatEnum(v: Value, s: Extract<CType, { kind: 'enum' }>): string {

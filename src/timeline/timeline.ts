@@ -58,7 +58,10 @@ export interface Watchpoint {
 export interface Catchpoints {
   /** Exception causes to stop at (after the trap is taken); 'all' for every exception. */
   traps?: ReadonlySet<number> | 'all';
+  /** Every interrupt... */
   interrupts?: boolean;
+  /** ...or only these interrupt codes (5: supervisor timer, 9: supervisor external ...). */
+  interruptCauses?: ReadonlySet<number>;
   /** Privilege changes (traps, mret, sret). */
   privilege?: boolean;
   /** Accesses to devices, by device name ("uart0", "clint" ...), or 'all'. */
@@ -87,8 +90,23 @@ export interface Control {
   readonly progress?: (icount: number, goal: number) => void;
 }
 
+/**
+ * Where a watchpoint stop leaves the timeline, in the direction of travel.
+ * 'completed': the access has happened (forward: after the accessing
+ * instruction; reverse: before it, at the instruction that made it).
+ * 'pending': the access is about to happen (forward: before the accessing
+ * instruction; reverse: after it). 'pending' is the timing of RISC-V debug
+ * triggers (Debug spec 5.2, "timing=0"), which gdb assumes on RISC-V: it
+ * steps over the access itself, with the watchpoints removed, and then
+ * compares the values. Resuming from a pending watchpoint stop in the same
+ * direction makes the access without stopping for it again.
+ */
+export type WatchTiming = 'completed' | 'pending';
+
 export interface TimelineOptions {
   readonly policy?: CheckpointPolicy;
+  /** Where watchpoint stops leave the timeline (default 'completed'). */
+  readonly watchTiming?: WatchTiming;
   /** Receives console output the first time the replay produces it. */
   readonly onOutput?: (bytes: Uint8Array, error: boolean) => void;
 }
@@ -109,6 +127,8 @@ export class Timeline {
   readonly replayer: Replayer;
   readonly store: CheckpointStore;
   readonly policy: CheckpointPolicy;
+  /** Where watchpoint stops leave the timeline. */
+  watchTiming: WatchTiming;
   readonly breakpoints = new Set<number>();
   readonly watchpoints: Watchpoint[] = [];
   catchpoints: Catchpoints = {};
@@ -137,6 +157,7 @@ export class Timeline {
     this.replayer = new Replayer(source, live);
     this.contents = this.replayer.contents;
     this.policy = options.policy ?? new DensityPolicy();
+    this.watchTiming = options.watchTiming ?? 'completed';
     this.onOutput = options.onOutput;
     const vm = this.replayer.vm;
     this.store = new CheckpointStore(vm.board.ram, vm.board.ram.dirty.subscribe());
@@ -207,7 +228,7 @@ export class Timeline {
    * else the change would rewrite a recorded past.
    */
   get writable(): boolean {
-    return this.contents.live && this.icount === this.frontier && this.replayer.host.canWrite;
+    return this.contents.live && this.icount === this.frontier && this.replayer.host.canWrite && this.vm.board.power.kind === 'on';
   }
 
   /**
@@ -245,7 +266,7 @@ export class Timeline {
     for (const id of this.watchIds) vm.board.ram.watches.remove(id);
     this.watchIds = [];
     const c = this.catchpoints;
-    hart.reportTraps = on && (c.traps !== undefined || c.interrupts === true);
+    hart.reportTraps = on && (c.traps !== undefined || c.interrupts === true || c.interruptCauses !== undefined);
     hart.onPrivilegeChange = on && c.privilege === true
       ? (from, to) => this.hit({ kind: 'privilege', detail: `privilege ${PRIV[from]} -> ${PRIV[to]}` })
       : undefined;
@@ -276,7 +297,24 @@ export class Timeline {
       this.verified.add(c);
     }
     // Arriving at an icount includes the debugger writes made there (a checkpoint may predate them).
-    if (this.replayer.host.peek()?.source === InputSource.DebuggerWrite) this.replayer.checkedRun.runUntil(c.icount);
+    this.applyWritesHere();
+  }
+
+  /**
+   * Applies every debugger write logged at the current icount. The run pauses
+   * after each one (for its state check), so a run that stops at this icount
+   * would otherwise show only the first of several changes made here.
+   */
+  private applyWritesHere(): void {
+    const host = this.replayer.host;
+    const icount = this.vm.board.hart.icount;
+    for (;;) {
+      const next = host.peek();
+      if (next?.source !== InputSource.DebuggerWrite || next.icount !== icount) return;
+      const before = host.consumed;
+      this.replayer.checkedRun.runUntil(icount);
+      if (host.consumed === before) return;
+    }
   }
 
   /**
@@ -343,6 +381,7 @@ export class Timeline {
           if (control.signal?.aborted === true) return { kind: 'cancelled', icount: hart.icount, pc: hart.pc >>> 0, detail: 'cancelled' };
         }
       }
+      this.applyWritesHere();
       return undefined;
     } finally {
       if (armed) this.arm(false);
@@ -357,7 +396,9 @@ export class Timeline {
     const cause = hart.peekCsr(s === 'mcause' ? 0x342 : 0x142)! >>> 0;
     const interrupt = (cause & INTERRUPT_BIT) !== 0;
     const c = this.catchpoints;
-    const wanted = interrupt ? c.interrupts === true : c.traps === 'all' || (c.traps !== undefined && c.traps.has(cause));
+    const wanted = interrupt
+      ? c.interrupts === true || (c.interruptCauses?.has(cause & ~INTERRUPT_BIT) ?? false)
+      : c.traps === 'all' || (c.traps !== undefined && c.traps.has(cause));
     if (!wanted) return undefined;
     return { kind: interrupt ? 'interrupt' : 'trap', icount: hart.icount, pc: hart.pc >>> 0, detail: causeName(cause), cause };
   }
@@ -392,17 +433,55 @@ export class Timeline {
     return { kind: 'step', icount: this.icount, pc: this.vm.board.hart.pc >>> 0, detail: `at icount ${this.icount}` };
   }
 
-  /** Steps n instructions forward (ignoring breakpoints, as stepi does). */
+  /**
+   * Steps n instructions forward (ignoring breakpoints, as stepi does). With
+   * pending watch timing, a single step whose instruction makes a watched
+   * access does not move: it stops for the watchpoint, as a hardware trigger
+   * does (the client steps over the access with its watchpoints removed).
+   */
   async stepForward(n = 1, control: Control = {}): Promise<Stop> {
     if (this.icount >= this.end) return this.endStop();
-    const stop = await this.seek(this.icount + n, control);
-    return stop.kind === 'step' && this.icount >= this.end && this.icount < this.icount + n ? this.endStop() : stop;
+    const origin = this.icount;
+    if (n === 1 && this.watchTiming === 'pending' && this.watchpoints.length > 0) {
+      const hit = await this.watchedAccessAhead(control);
+      if (hit !== undefined) {
+        await this.seek(origin);
+        return this.stopAt(hit);
+      }
+      if (this.icount !== origin + 1) return this.seek(origin + 1, control);
+    }
+    const stop = await this.seek(origin + n, control);
+    return stop.kind === 'step' && this.icount >= this.end ? this.endStop() : stop;
   }
 
-  /** Steps n instructions back. */
+  /** Steps n instructions back; with pending watch timing, a single step back across a watched access stops for it without moving (see stepForward). */
   async stepBack(n = 1, control: Control = {}): Promise<Stop> {
     if (this.icount === 0) return this.startStop();
-    return this.seek(this.icount - n, control);
+    const origin = this.icount;
+    if (n === 1 && this.watchTiming === 'pending' && this.watchpoints.length > 0) {
+      const back = await this.seek(origin - 1, control);
+      if (back.kind === 'cancelled') return back;
+      const hit = await this.watchedAccessAhead(control);
+      if (hit !== undefined && this.icount === origin) return this.stopAt(hit);
+    }
+    return this.seek(origin - n, control);
+  }
+
+  /**
+   * Runs the one instruction at the current position with the watchpoints
+   * armed; returns the watchpoint hit it makes, if any. The timeline ends one
+   * step further (or where the guest stopped).
+   */
+  private async watchedAccessAhead(control: Control): Promise<Hit | undefined> {
+    const start = this.icount;
+    let hit: Hit | undefined;
+    this.vm.board.hart.breakpointSkip = start;
+    await this.forward(start + 1, true, (h) => {
+      if (h.kind !== 'watchpoint' || h.access?.icount !== start) return 'continue';
+      hit = h;
+      return 'stop';
+    }, control);
+    return hit;
   }
 
   /** Runs forward to the next breakpoint, watchpoint or catchpoint, or to the end. */
@@ -410,6 +489,11 @@ export class Timeline {
     if (this.icount >= this.end) return this.endStop();
     this.vm.board.hart.breakpointSkip = this.icount; // resuming from a breakpoint here runs its instruction
     const stop = await this.forward(this.end, true, () => 'stop', control);
+    if (this.watchTiming === 'pending' && stop?.kind === 'watchpoint' && stop.access !== undefined) {
+      // Back to just before the accessing instruction (which may be where this continue started).
+      await this.seek(stop.access.icount);
+      return { ...stop, icount: this.icount, pc: this.vm.board.hart.pc >>> 0 };
+    }
     this.noteFocus(this.icount);
     return stop ?? this.endStop();
   }
@@ -421,16 +505,19 @@ export class Timeline {
    */
   async reverseContinue(control: Control = {}): Promise<Stop> {
     const origin = this.icount;
-    // Going backwards, a watched access is crossed at the instruction that made it:
-    // stop before that instruction, as gdb does in reverse.
-    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
+    // Going backwards, a watched access is crossed at the instruction that made it: a completed
+    // access stops before that instruction (at the writer), a pending one just after it (which may
+    // be where this reverse-continue started).
+    const after = this.watchTiming === 'pending' ? 1 : 0;
+    const when = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
+    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount + after : h.icount);
     let hi = origin;
     while (hi > 0) {
       const cp = this.store.atOrBefore(hi - 1)!;
       this.restore(cp);
       let last: Hit | undefined;
       const stop = await this.forward(hi, true, (h) => {
-        if (at(h) < origin && at(h) >= cp.icount) last = h;
+        if (when(h) < origin && when(h) >= cp.icount) last = h;
         return 'continue';
       }, { signal: control.signal, progress: (i) => control.progress?.(origin - i, origin) });
       if (stop?.kind === 'cancelled') {
