@@ -88,6 +88,10 @@ const SESSIONS = [
   ...['O0', 'Og', 'O2'].map((v) => ({
     name: `symbols-${v}`, elf: `guests/symbols/build/symbols-${v}.elf`, args: '', sessions: SYMBOLS_SESSIONS,
   })),
+  // The same units compiled by clang 14 (guests/symbols/Makefile), linked with gcc and picolibc.
+  ...['O0', 'Og', 'O2'].map((v) => ({
+    name: `symbols-clang-${v}`, elf: `guests/symbols/build/symbols-clang-${v}.elf`, args: '', sessions: SYMBOLS_SESSIONS,
+  })),
   {
     name: 'sort', elf: 'guests/build/sort.elf', args: '1', sessions: [
       // The first lines of main: bench_iterations and the LCG loop (inlined), memcpy (assembly).
