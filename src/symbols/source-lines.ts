@@ -95,7 +95,9 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
     }
     const cur = subfile(row.file);
     if (row.file !== fileRegister) {
-      last = subfile(fileRegister);
+      // gdb starts a subfile for the state machine's file only if the file exists (in DWARF 5 the
+      // initial file register, 1, may name none: clang's primary file is 0).
+      if (program.files[fileRegister] !== undefined) last = subfile(fileRegister);
       fileRegister = row.file;
     }
     if (recording) {
