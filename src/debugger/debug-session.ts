@@ -163,6 +163,8 @@ export class DebugSession {
   }
 
   stopLine(s: Stop): string {
+    // The stop's inline frames are decided now, from the breakpoints set now (as gdb decides them).
+    this.source?.settle();
     const sym = this.where(s.pc);
     const pos = this.source?.symbols.lineAt(s.pc);
     const at = pos === undefined ? '' : `at ${path.basename(pos.file)}:${pos.line}`;

@@ -399,6 +399,7 @@ export class DebugTarget {
   private moved(s: Stop): Stop {
     this.nodes = [];
     this.lastStop = s;
+    this.source?.settle();
     return s;
   }
 

@@ -173,6 +173,15 @@ export class SourceDebugger {
     return undefined;
   }
 
+  /**
+   * Decides the inline-frame state of a new stop now, as gdb does when the
+   * thread stops, so that breakpoints changed before the frames are first
+   * shown do not change them. Front ends call it after every stop.
+   */
+  settle(): void {
+    this.hiddenAt(this.hart.pc >>> 0);
+  }
+
   private setInline(hidden: number | undefined): void {
     this.inline = { generation: this.timeline.generation, pc: this.hart.pc >>> 0, hidden };
   }
