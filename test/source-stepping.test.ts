@@ -28,8 +28,17 @@
  *
  * The per-session tests are the whole comparison; FIXED_DIFFERENCES below
  * names each difference with gdb found (and fixed) so far, one test per
- * cause, each pointing at the commands that showed it. KNOWN_DIFFERENCES
- * lists those that remain, with the reason: none at the moment.
+ * cause, each pointing at the commands that showed it. No difference with
+ * the goldens remains. One known, deliberate difference cannot show in them
+ * (gdb does not run backwards on QEMU):
+ *  - a reverse step or next from inside an inlined call back to the call's
+ *    entry stops there, as gdb's reverse rule does ("stop at beginning of
+ *    line range", only a physical function's entry goes on to the caller),
+ *    but gdb would then hide the inlined frame (skip_inline_frames at every
+ *    stop) and show the call site in the caller; we keep showing the
+ *    inlined function the user was stepping in, where a forward `step` from
+ *    the call site shows it, so that reverse-next retraces next (bytecode
+ *    run-next and native-next check this).
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -541,6 +550,21 @@ const FIXED_DIFFERENCES: { title: string; at: [guest: string, session: string, i
     at: [['symbols-O2', 'main-next', 5, 'reverse-next'], ['symbols-O2', 'main-step', 14, 'reverse-step'], ['sort', 'merge-sort', 19, 'reverse-next']],
   },
 ];
+
+describe('the inline-frame state of a stop', () => {
+  it('is the one the stop had, when the breakpoint that made it is deleted before the frames are read', async () => {
+    const { recording, symbols } = await recordingOf('bytecode');
+    const sd = new SourceDebugger(new Timeline(RecordingReader.open(recording)), symbols);
+    const entry = symbols.breakpointAddresses('emit_arg')[0]!;
+    sd.breakpointFunctions = () => ['emit_arg'];
+    sd.timeline.breakpoints.add(entry);
+    expect((await sd.timeline.continueForward()).kind).toBe('breakpoint');
+    sd.settle();
+    sd.timeline.breakpoints.clear();
+    // gdb: "Breakpoint 1, emit_arg (...)": the inlined function the breakpoint names, not its caller.
+    expect(sd.frames().map((f) => f.function)).toEqual(['emit_arg', 'assemble', 'main']);
+  });
+});
 
 describe('differences with gdb found and fixed', () => {
   for (const bug of FIXED_DIFFERENCES) {
