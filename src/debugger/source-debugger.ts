@@ -288,7 +288,7 @@ export class SourceDebugger {
       target = await this.callOfCurrentFrame(control);
     } else {
       const here = this.here();
-      target = await this.previousStop(kind, contextOf(here), origin, control);
+      target = await this.previousStop(kind, contextOf(here), origin, control, false, here.hidden.length);
     }
     this.inline = undefined;
     if (target === undefined) {
@@ -356,9 +356,17 @@ export class SourceDebugger {
    * whether the command stops there is found the same way from the line
    * start before it. Past the frame's entry, the same in its caller. With
    * `fromCaller`, the search starts in the caller of the (inlined) frame.
+   * With `originHidden` (how many inlined calls starting at the pc are
+   * hidden now), a stop at `origin` itself with more of them hidden counts
+   * as earlier: `step` enters such calls one at a time without moving.
    * Undefined when cancelled.
    */
-  private async previousStop(kind: 'in' | 'over', context: Context, origin: number, control: Control, fromCaller = false): Promise<StopPoint | undefined> {
+  private async previousStop(kind: 'in' | 'over', context: Context, origin: number, control: Control, fromCaller = false, originHidden?: number):
+  Promise<StopPoint | undefined> {
+    // Stops at the origin's icount with more inlined calls hidden than now came before this one.
+    const startingHere = this.symbols.inlinedCallsStartingAt(this.hart.pc >>> 0).length;
+    const earlier = (p: StopPoint): boolean => p.icount < origin || (originHidden !== undefined && p.icount === origin &&
+      Math.min(p.hidden ?? startingHere, startingHere) > originHidden);
     let ctx = context;
     let before = origin;
     if (!fromCaller && ctx.frame.depth === 0 && (this.hart.pc >>> 0) === ctx.frame.code) {
@@ -377,7 +385,8 @@ export class SourceDebugger {
       if (found === 'cancelled') return undefined;
       if (found === undefined) return pending ?? { icount: 0, hidden: undefined, start: true };
       if (found.anchor) {
-        const stops = await this.forwardStops(kind, found.icount, segmentEnd, control, found.hidden);
+        const end = segmentEnd === origin && originHidden !== undefined ? origin + 1 : segmentEnd;
+        const stops = (await this.forwardStops(kind, found.icount, end, control, found.hidden))?.filter(earlier);
         if (stops === undefined) return undefined;
         if (stops.length > 0) return stops[stops.length - 1];
         // No stop after this line start: the candidate is the line start itself.
@@ -469,7 +478,7 @@ export class SourceDebugger {
       const pc = h.pc >>> 0;
       // Cheap tests first: most instructions are neither a line start nor a function entry.
       // (A step into a function stops at its end of prologue; next is anchored at the entry instead.)
-      const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)) || (inline && pc === ctx.frame.code));
+      const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)) || (inline && symbols.inlinedCallsStartingAt(pc).includes(ctx.scope!)));
       if (!inline && pc !== frame.code && !candidate) return false;
       const here = symbols.frameCfa(this.raw);
       if (isBoundary(pc, here)) { anchor = false; return true; }
@@ -523,6 +532,11 @@ export class SourceDebugger {
       if (h.icount >= end) return true;
       if (stepper !== undefined && stepper.check()) {
         stops.push({ icount: h.icount, hidden: stepper.stopHidden });
+        if (kind === 'in') {
+          // The steps after it enter the inlined calls hidden there one at a time, without moving.
+          const starting = this.symbols.inlinedCallsStartingAt(h.pc >>> 0).length;
+          for (let k = Math.min(stepper.stopHidden ?? starting, starting) - 1; k >= 0; k--) stops.push({ icount: h.icount, hidden: k });
+        }
         // The next command starts here; a step first enters the inlined calls that start here.
         const hidden = kind === 'in' ? 0 : stepper.stopHidden;
         stepper = LineStepper.start(this.symbols, this.raw, this.hart, kind, frameState(this.symbols, this.raw, hidden));
