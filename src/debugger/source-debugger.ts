@@ -288,6 +288,11 @@ export class SourceDebugger {
       target = await this.callOfCurrentFrame(control);
     } else {
       const here = this.here();
+      if (kind === 'in' && await this.enteredWithoutMoving(here)) {
+        // In an inlined call a step entered here without moving (gdb's step_into_inline_frame): back out of it.
+        this.setInline(here.hidden.length + 1);
+        return { kind: 'step', icount: origin, pc: here.pc, detail: 'left an inlined call' };
+      }
       target = await this.previousStop(kind, contextOf(here), origin, control, false, here.hidden.length);
     }
     this.inline = undefined;
@@ -318,6 +323,32 @@ export class SourceDebugger {
     return target.start === true
       ? { kind: 'start', icount: 0, pc: this.hart.pc >>> 0, detail: 'the start of the recording' }
       : { kind: 'step', icount: t.icount, pc: this.hart.pc >>> 0, detail: `at icount ${t.icount}` };
+  }
+
+  /**
+   * Whether the innermost inlined call shown that starts at the pc was
+   * entered by a `step` issued here (a stop here showed it hidden before),
+   * rather than by the step that arrived here: gdb's rule 3 enters one call
+   * on arrival when its call site is on the line being stepped, which is
+   * the line of the instruction before, in the same frame.
+   */
+  private async enteredWithoutMoving(here: Here): Promise<boolean> {
+    const starting = this.symbols.inlinedCallsStartingAt(here.pc);
+    const h = here.hidden.length;
+    if (h >= starting.length) return false;
+    // Only the outermost call can have been entered on arrival; deeper ones took a step each.
+    if (h + 1 < starting.length) return true;
+    const t = this.timeline;
+    const origin = t.icount;
+    if (origin === 0) return true;
+    const site = this.symbols.callSiteOf(starting[h]!);
+    await t.seek(origin - 1);
+    const prev = this.symbols.lineAt(this.hart.pc >>> 0);
+    const sameFrame = this.symbols.frameCfa(this.raw) === here.stack.cfa && this.symbols.functionStart(this.hart.pc >>> 0) === here.stack.code;
+    await t.seek(origin);
+    this.setInline(h);
+    const onLine = sameFrame && prev !== undefined && prev.line === site.line && prev.file === site.file;
+    return !onLine;
   }
 
   /** The CFA of the deeper of the frames at two icounts (frames deeper than both were stepped over). */
@@ -431,8 +462,9 @@ export class SourceDebugger {
    * frame (for step, or in a frame below it), or the boundary of the frame:
    * its function's entry in this activation, or for an inlined call the
    * caller's code before it. Line starts where an inlined call starts, and
-   * those in a function's prologue, are not used (gdb never stops there by
-   * these rules); a function's end of prologue is one. One exception: the
+   * those in a function's prologue, are not used (whether gdb stops there
+   * depends on the line it was stepping); a function's end of prologue is
+   * one (for step, even where inlined calls start). One exception: the
    * entry of the inlined call being stepped in is its first line's start,
    * where gdb's reverse rule stops ("stop at beginning of line range",
    * the entry of a physical function excepted); `hidden` says how many of
@@ -459,10 +491,14 @@ export class SourceDebugger {
       hidden = undefined;
       const starting = symbols.inlinedCallsStartingAt(pc);
       if (starting.length > 0) {
-        const k = inline && here === cfa ? starting.indexOf(ctx.scope!) : -1;
-        if (k < 0) return false;
-        hidden = k;
-        return true;
+        // (Its entry only: the forward command passes the starts of its other ranges without stopping.)
+        const k = inline && here === cfa && pc === frame.code ? starting.indexOf(ctx.scope!) : -1;
+        if (k >= 0) {
+          hidden = k;
+          return true;
+        }
+        // Where a step into a function stops, its state is known too: every call starting there hidden.
+        return kind === 'in' && this.isEndOfPrologue(pc) && (here < cfa || (here === cfa && !inline && symbols.functionStart(pc) === ctx.function));
       }
       if (this.inPrologue(pc)) return false;
       if (here < cfa) return kind === 'in';
@@ -478,7 +514,7 @@ export class SourceDebugger {
       const pc = h.pc >>> 0;
       // Cheap tests first: most instructions are neither a line start nor a function entry.
       // (A step into a function stops at its end of prologue; next is anchored at the entry instead.)
-      const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)) || (inline && symbols.inlinedCallsStartingAt(pc).includes(ctx.scope!)));
+      const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)) || (inline && pc === frame.code));
       if (!inline && pc !== frame.code && !candidate) return false;
       const here = symbols.frameCfa(this.raw);
       if (isBoundary(pc, here)) { anchor = false; return true; }
@@ -526,6 +562,12 @@ export class SourceDebugger {
     await t.seek(from);
     const stops: StopPoint[] = [];
     if (from + 1 >= end) return stops;
+    if (kind === 'in') {
+      // A step here first enters the inlined calls hidden here, one at a time, without moving.
+      const starting = this.symbols.inlinedCallsStartingAt(this.hart.pc >>> 0).length;
+      for (let k = Math.min(hidden ?? starting, starting) - 1; k >= 0; k--) stops.push({ icount: from, hidden: k });
+      hidden = 0;
+    }
     let stepper = LineStepper.start(this.symbols, this.raw, this.hart, kind, frameState(this.symbols, this.raw, hidden));
     if (stepper === undefined) return stops;
     const stop = await t.searchForward((h) => {
