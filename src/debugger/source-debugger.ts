@@ -440,8 +440,12 @@ export class SourceDebugger {
       } else if (pending !== undefined) {
         return pending;
       }
+      // Out of an inlined call, the caller's command runs on to where this one started: its stops
+      // inside the inlined code count (a range of the call can start after caller code). Out of a
+      // function, only the caller's stops before the call count (gdb goes back to the call).
+      const inlined = ctx.frame.depth > 0;
       ({ ctx, before } = await this.callerContext(ctx, found.icount));
-      segmentEnd = before;
+      if (!inlined) segmentEnd = before;
       pending = undefined;
     }
   }
