@@ -398,6 +398,7 @@ export class SourceDebugger {
     const startingHere = this.symbols.inlinedCallsStartingAt(this.hart.pc >>> 0).length;
     const earlier = (p: StopPoint): boolean => p.icount < origin || (originHidden !== undefined && p.icount === origin &&
       Math.min(p.hidden ?? startingHere, startingHere) > originHidden);
+    if (context.frame.cfa === undefined) return this.previousStatement(origin, control);
     let ctx = context;
     let before = origin;
     if (!fromCaller && ctx.frame.depth === 0 && (this.hart.pc >>> 0) === ctx.frame.code) {
@@ -451,6 +452,17 @@ export class SourceDebugger {
   }
 
   /**
+   * Where there is no frame to step in (no CFA: code that cannot be
+   * unwound), the latest statement start before `origin`. Undefined when
+   * cancelled.
+   */
+  private async previousStatement(origin: number, control: Control): Promise<StopPoint | undefined> {
+    const found = await this.timeline.searchBackward((h) => this.statements.has(h.pc >>> 0), control, { before: origin });
+    if (found.kind === 'cancelled') return undefined;
+    return found.kind === 'step' ? { icount: found.icount, hidden: undefined } : { icount: 0, hidden: undefined, start: true };
+  }
+
+  /**
    * The caller's frame at a frame's boundary: at the call instruction before
    * a function's entry, at the caller's last instruction before an inlined
    * call. Returns it with the icount its earlier stops must come before.
@@ -489,7 +501,8 @@ export class SourceDebugger {
     const isBoundary = (pc: number, here: number | undefined): boolean => {
       if (here === undefined) return false;
       if (!inline) return pc === frame.code && here === cfa;
-      return here > cfa || (here === cfa && !symbols.blockChain(pc).includes(ctx.scope!));
+      // (A callee of a caller without a stack frame has the caller's CFA: the same function is needed.)
+      return here > cfa || (here === cfa && symbols.functionStart(pc) === ctx.function && !symbols.blockChain(pc).includes(ctx.scope!));
     };
     const isAnchor = (pc: number, here: number): boolean => {
       hidden = undefined;
@@ -520,6 +533,8 @@ export class SourceDebugger {
       // (A step into a function stops at its end of prologue; next is anchored at the entry instead.)
       const candidate = !boundaryOnly && (this.statements.has(pc) || (kind === 'in' && this.isEndOfPrologue(pc)) || (inline && pc === frame.code));
       if (!inline && pc !== frame.code && !candidate) return false;
+      // An inlined call's boundary is in its own function: elsewhere only line starts matter.
+      if (inline && !candidate && symbols.functionStart(pc) !== ctx.function) return false;
       const here = symbols.frameCfa(this.raw);
       if (isBoundary(pc, here)) { anchor = false; return true; }
       if (!candidate || here === undefined || !isAnchor(pc, here)) return false;
