@@ -227,8 +227,9 @@ export class DebugTarget {
   // ------------------------------------------------------------ breakpoints
 
   private rebuildBreakpoints(): void {
-    this.timeline.breakpoints.clear();
-    for (const list of this.breakpoints.values()) for (const b of list) this.timeline.breakpoints.add(b.address);
+    const addresses: number[] = [];
+    for (const list of this.breakpoints.values()) for (const b of list) addresses.push(b.address);
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), breakpoints: addresses });
   }
 
   /** Replaces the breakpoints of one source file. */
@@ -327,11 +328,12 @@ export class DebugTarget {
 
   /** Exception filters: traps (optionally only the given causes), interrupts, privilege changes. */
   setExceptionFilters(filters: readonly string[], trapCauses?: readonly number[]): void {
-    this.timeline.catchpoints = {
-      traps: filters.includes('trap') ? (trapCauses !== undefined && trapCauses.length > 0 ? new Set(trapCauses) : 'all') : undefined,
+    const catchpoints = {
+      traps: filters.includes('trap') ? (trapCauses !== undefined && trapCauses.length > 0 ? new Set(trapCauses) : 'all' as const) : undefined,
       interrupts: filters.includes('interrupt'),
       privilege: filters.includes('privilege'),
     };
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), catchpoints });
   }
 
   /** The expression and frame of a child of a variables reference (for data breakpoints on it), if it has one. */
@@ -381,7 +383,8 @@ export class DebugTarget {
     for (const w of specs) {
       if (!Number.isSafeInteger(w.length) || w.length < 1) throw new TargetError(`a watchpoint needs a length of at least 1 byte (got ${w.length})`);
     }
-    this.timeline.watchpoints.splice(0, this.timeline.watchpoints.length, ...specs.map((w) => ({ address: w.address >>> 0, length: w.length, kind: w.kind })));
+    const watchpoints = specs.map((w) => ({ address: w.address >>> 0, length: w.length, kind: w.kind }));
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), watchpoints });
   }
 
   // ------------------------------------------------------------ execution
