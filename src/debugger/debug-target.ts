@@ -281,7 +281,7 @@ export class DebugTarget {
   /** Decides whether a breakpoint hit at `pc` stops: conditions, hit counts (forward only), logpoints. */
   private breakpointFilter(pc: number): boolean {
     const all = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
-    if (all.length === 0) return true;
+    if (all.length === 0) return true; // not ours: the debug console's (which has no conditions)
     let stop = false;
     const icount = this.timeline.icount;
     for (const b of all) {
@@ -305,7 +305,8 @@ export class DebugTarget {
       }
       stop = true;
     }
-    return stop;
+    // A breakpoint of the debug console's at the same place stops whatever ours decide.
+    return stop || this.timeline.othersBreakAt(this, pc >>> 0);
   }
 
   /** The breakpoints (not logpoints) at `pc`, and the kind of the first: what a stop there reports. */

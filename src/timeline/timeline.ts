@@ -450,6 +450,12 @@ export class Timeline {
     this.catchpoints = unionOfCatchpoints(all.map((c) => c.catchpoints));
   }
 
+  /** Whether a client other than `client` has a breakpoint at `pc` (one client's hit filter must not hide another's stop). */
+  othersBreakAt(client: object, pc: number): boolean {
+    for (const [c, points] of this.clients) if (c !== client && [...points.breakpoints].includes(pc)) return true;
+    return false;
+  }
+
   /** One client's points, as last set (none when it has set none). */
   pointsOf(client: object): ClientPoints {
     return this.clients.get(client) ?? { breakpoints: [], watchpoints: [], catchpoints: {} };
