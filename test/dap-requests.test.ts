@@ -204,6 +204,32 @@ describe('inspection', () => {
     expect(threads.body.threads).toEqual([{ id: 1, name: 'hart 0' }]);
   });
 
+  it('breakpoints set in the debug console and in the editor live side by side', async () => {
+    await start({ program: SYMBOLS }, async () => {
+      await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: L.area }] });
+    });
+    expect((await top()).line).toBe(L.area);
+    expect((await dc.evaluateRequest({ expression: '!break mul', context: 'repl' })).body.result).toMatch(/^breakpoint \d+ at 0x[0-9a-f]+/);
+    // The editor replaces its breakpoints: the console's stays.
+    await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: L.area }, { line: L.leaf }] });
+    // The editor's condition at the same place does not hide the console's breakpoint.
+    await dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'mul', condition: 'a == 12345' }] });
+    expect((await top()).name).toBe('main');
+    expect((await resume(() => dc.continueRequest({ threadId: 1 }))).body.reason).toMatch(/breakpoint$/);
+    expect((await top()).name).toBe('mul');
+    // The console's catchpoints and the editor's exception filters add up too.
+    await dc.evaluateRequest({ expression: '!catch priv', context: 'repl' });
+    await dc.setExceptionBreakpointsRequest({ filters: ['trap'] });
+    // Back: the editor's breakpoint on leaf (recurse ran before area), the console's on mul stays set.
+    expect((await resume(() => dc.reverseContinueRequest({ threadId: 1 }))).body.reason).toBe('breakpoint');
+    expect((await top()).line).toBe(L.area);
+    await resume(() => dc.reverseContinueRequest({ threadId: 1 }));
+    expect((await top()).name).toBe('leaf');
+    const info = (await dc.evaluateRequest({ expression: '!info breakpoints', context: 'repl' })).body.result;
+    expect(info).toMatch(/^\d+ breakpoint 0x[0-9a-f]+ mul\+/m);
+    expect(info).toMatch(/^\d+ catchpoint privilege change/m);
+  });
+
   it('data breakpoint info on a local of an outer frame, through its variables reference', async () => {
     await start({ program: SYMBOLS }, async () => {
       await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: L.leaf }] });

@@ -14,10 +14,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { record } from '../src/api/index.js';
 import { DebugTarget } from '../src/debugger/debug-target.js';
 import { RecordingReader } from '../src/replay/recording-file.js';
-import { Replayer } from '../src/replay/replayer.js';
 import { Timeline } from '../src/timeline/timeline.js';
 import { CLI, REPO } from './support/cli.js';
 import { hasTool } from './support/tools.js';
+import { straightReplay } from './support/straight-replay.js';
 
 const GDB = 'gdb-multiarch';
 const available = hasTool(GDB);
@@ -92,18 +92,7 @@ function gdb(port: number, commands: readonly string[]): Promise<{ stdout: strin
 }
 
 /** The engine's state at `icount`: a replay of its own. */
-function straight(icount: number) {
-  const r = new Replayer(RecordingReader.open(recording));
-  r.vm.board.onConsole = () => {};
-  r.replay(icount);
-  const hart = r.vm.board.hart;
-  return {
-    x: Array.from(hart.x.subarray(0, 32), (v) => v >>> 0),
-    pc: hart.pc >>> 0,
-    csr: (n: number) => hart.peekCsr(n)! >>> 0,
-    word: (address: number) => r.vm.board.bus.peek(address, 4)!,
-  };
-}
+const straight = (icount: number) => straightReplay(recording, icount);
 
 /** The icounts `monitor when` printed, in order. */
 const icounts = (stderr: string) => [...stderr.matchAll(/^icount (\d+), pc/gm)].map((m) => Number(m[1]));

@@ -17,10 +17,9 @@ import { DebugTarget } from '../src/debugger/debug-target.js';
 import { PacketReader, checksum, encodeRunLength, escapeBinary, expandRunLength, framePacket, unescapeBinary, type WireEvent } from '../src/gdbstub/packet-codec.js';
 import { RemoteProtocolServer } from '../src/gdbstub/remote-protocol-server.js';
 import { LiveHost } from '../src/host/live-host.js';
-import { RecordingReader } from '../src/replay/recording-file.js';
-import { Replayer } from '../src/replay/replayer.js';
 import { REPO, runCli } from './support/cli.js';
 import { RemoteClient, expandRle, frame } from './support/remote-client.js';
+import { straightReplay } from './support/straight-replay.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rv-gdbstub-'));
 const SYMBOLS_ELF = join(REPO, 'guests', 'symbols', 'build', 'symbols-O0.elf');
@@ -69,17 +68,7 @@ async function connect(port: number, noAck = true): Promise<RemoteClient> {
 }
 
 /** Registers and memory from a replay of its own, to `icount`. */
-function straight(file: string, icount: number) {
-  const r = new Replayer(RecordingReader.open(file));
-  r.vm.board.onConsole = () => {};
-  r.replay(icount);
-  const hart = r.vm.board.hart;
-  return {
-    x: Array.from(hart.x.subarray(0, 32), (v) => v >>> 0),
-    pc: hart.pc >>> 0,
-    word: (address: number) => r.vm.board.bus.peek(address, 4)!,
-  };
-}
+const straight = straightReplay;
 
 const le = (v: number) => Buffer.from(Uint32Array.of(v >>> 0).buffer).toString('hex');
 const hexWord = (text: string) => Buffer.from(text, 'hex').readUInt32LE(0);

@@ -188,10 +188,10 @@ function tellBreakpointFunctions(sd: SourceDebugger): Map<number, (string | null
     const map = new Map<number, (string | null)[]>();
     specs = map;
     breakpointSpecs.set(sd, map);
-    sd.breakpointFunctions = (pc) => {
+    sd.addBreakpointFunctions((pc) => {
       const here = map.get(pc >>> 0) ?? [];
       return here.includes(null) ? undefined : (here as string[]);
-    };
+    });
   }
   return specs;
 }
@@ -601,7 +601,7 @@ describe('the inline-frame state of a stop', () => {
     const { recording, symbols } = await recordingOf('bytecode');
     const sd = new SourceDebugger(new Timeline(RecordingReader.open(recording)), symbols);
     const entry = symbols.breakpointAddresses('emit_arg')[0]!;
-    sd.breakpointFunctions = () => ['emit_arg'];
+    sd.addBreakpointFunctions(() => ['emit_arg']);
     sd.timeline.breakpoints.add(entry);
     expect((await sd.timeline.continueForward()).kind).toBe('breakpoint');
     sd.settle();

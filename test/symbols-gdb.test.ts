@@ -37,8 +37,6 @@ function parseBacktrace(text: string): GdbFrame[] {
  * `it.fails`, so fixing one makes the suite say so.
  */
 const KNOWN_GAPS: Record<string, string> = {
-  'bytecode 0 locals': 'gdb also lists i, prime, j, d (as <optimized out>) for the inlined native(): variables of ' +
-    'abstract lexical blocks that have no concrete instance at this pc; we list only blocks of the concrete tree.',
 };
 
 /**

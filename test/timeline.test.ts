@@ -341,3 +341,21 @@ describe('fork', () => {
     expect(t.icount).toBe(at);
   });
 });
+
+describe('several clients on one timeline', () => {
+  it('stop for the union of their points; replacing one client’s leaves the others’', () => {
+    const t = new Timeline(RecordingReader.open(crc));
+    const editor = {};
+    const commands = {};
+    t.setPointsOf(editor, { breakpoints: [0x80000010, 0x80000020], watchpoints: [], catchpoints: { traps: new Set([8]), interruptCauses: new Set([7]) } });
+    t.setPointsOf(commands, { breakpoints: [0x80000020, 0x80000030], watchpoints: [{ address: 0x80200000, length: 4, kind: WatchKind.Write }], catchpoints: { traps: new Set([2]), privilege: true } });
+    expect([...t.breakpoints].sort()).toEqual([0x80000010, 0x80000020, 0x80000030]);
+    expect(t.watchpoints).toHaveLength(1);
+    expect(t.catchpoints).toEqual({ traps: new Set([8, 2]), interruptCauses: new Set([7]), privilege: true });
+    t.setPointsOf(editor, { breakpoints: [], watchpoints: [], catchpoints: { traps: 'all', interrupts: true } });
+    expect([...t.breakpoints].sort()).toEqual([0x80000020, 0x80000030]);
+    expect(t.catchpoints).toEqual({ traps: 'all', interrupts: true, privilege: true });
+    expect(t.pointsOf(commands).watchpoints).toHaveLength(1);
+    expect(t.pointsOf({}).breakpoints).toEqual([]);
+  });
+});

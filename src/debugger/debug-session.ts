@@ -12,7 +12,7 @@ import { WatchKind } from '../memory/ram-watch.js';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SymbolsError } from '../symbols/symbols.js';
-import type { Catchpoints, Stop, Timeline } from '../timeline/timeline.js';
+import type { Catchpoints, Stop, Timeline, Watchpoint } from '../timeline/timeline.js';
 import type { SourceDebugger, SourceStop } from './source-debugger.js';
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
@@ -73,7 +73,7 @@ export class DebugSession {
     /** Source-level debugging, when the program has debug information. */
     readonly source?: SourceDebugger,
   ) {
-    if (source !== undefined) source.breakpointFunctions = (pc) => this.breakpointFunctions(pc);
+    source?.addBreakpointFunctions((pc) => this.breakpointFunctions(pc));
   }
 
   /** The functions the breakpoints at `pc` were set on; undefined if one of them is a line or an address. */
@@ -228,7 +228,7 @@ export class DebugSession {
     for (const address of addresses) {
       const id = this.nextId++;
       this.points.push({ id, kind: 'breakpoint', address, where: this.where(address), function: fn });
-      this.timeline.breakpoints.add(address);
+      this.rebuild();
       const pos = this.source?.symbols.lineAt(address);
       out.push(`breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${pos.line}`}`);
     }
@@ -338,7 +338,7 @@ export class DebugSession {
     }
     const id = this.nextId++;
     this.points.push({ id, kind: 'watchpoint', address, length, access });
-    this.timeline.watchpoints.push({ address, length, kind: access });
+    this.rebuild();
     return `watchpoint ${id} ${name} ${hex8(virtual)}${address === virtual ? '' : ` (physical ${hex8(address)})`} length ${length}`;
   }
 
@@ -396,21 +396,17 @@ export class DebugSession {
     return out;
   }
 
-  /** Re-derives the timeline's conditions from the remaining points. */
+  /** Gives the timeline this session's points (other clients of the timeline keep theirs). */
   private rebuild(): void {
-    const t = this.timeline;
-    t.breakpoints.clear();
-    t.watchpoints.length = 0;
-    t.catchpoints = {};
-    const remaining = this.points.splice(0);
-    for (const p of remaining) {
-      this.points.push(p);
-      if (p.kind === 'breakpoint') t.breakpoints.add(p.address);
-      else if (p.kind === 'watchpoint') t.watchpoints.push({ address: p.address, length: p.length, kind: p.access });
+    const breakpoints: number[] = [];
+    const watchpoints: Watchpoint[] = [];
+    const catchpoints: Catchpoints = {};
+    for (const p of this.points) {
+      if (p.kind === 'breakpoint') breakpoints.push(p.address);
+      else if (p.kind === 'watchpoint') watchpoints.push({ address: p.address, length: p.length, kind: p.access });
+      else p.apply(catchpoints);
     }
-    const catches: Catchpoints = {};
-    for (const p of this.points) if (p.kind === 'catchpoint') p.apply(catches);
-    t.catchpoints = catches;
+    this.timeline.setPointsOf(this, { breakpoints, watchpoints, catchpoints });
   }
 
   // ------------------------------------------------------------ state

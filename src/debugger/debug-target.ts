@@ -192,7 +192,7 @@ export class DebugTarget {
     this.symbols = new SymbolMap(this.elf);
     this.debugInfo = Symbols.load(this.elf);
     this.source = this.debugInfo.sourceFiles().length > 0 ? new SourceDebugger(this.timeline, this.debugInfo) : undefined;
-    if (this.source !== undefined) this.source.breakpointFunctions = (pc) => this.breakpointFunctions(pc);
+    this.source?.addBreakpointFunctions((pc) => this.breakpointFunctions(pc));
     this.sourceDirs = [...(o.sourceDirectories ?? []), ...(o.program !== undefined ? [path.dirname(path.resolve(o.program))] : [])];
     this.sourceMap = o.sourceMap ?? {};
   }
@@ -230,8 +230,9 @@ export class DebugTarget {
   // ------------------------------------------------------------ breakpoints
 
   private rebuildBreakpoints(): void {
-    this.timeline.breakpoints.clear();
-    for (const list of this.breakpoints.values()) for (const b of list) this.timeline.breakpoints.add(b.address);
+    const addresses: number[] = [];
+    for (const list of this.breakpoints.values()) for (const b of list) addresses.push(b.address);
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), breakpoints: addresses });
   }
 
   /** Replaces the breakpoints of one source file. */
@@ -283,7 +284,7 @@ export class DebugTarget {
   /** Decides whether a breakpoint hit at `pc` stops: conditions, hit counts (forward only), logpoints. */
   private breakpointFilter(pc: number): boolean {
     const all = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
-    if (all.length === 0) return true;
+    if (all.length === 0) return true; // not ours: the debug console's (which has no conditions)
     let stop = false;
     const icount = this.timeline.icount;
     for (const b of all) {
@@ -307,7 +308,8 @@ export class DebugTarget {
       }
       stop = true;
     }
-    return stop;
+    // A breakpoint of the debug console's at the same place stops whatever ours decide.
+    return stop || this.timeline.othersBreakAt(this, pc >>> 0);
   }
 
   /** The functions the breakpoints at `pc` were set on; undefined if one of them is a line or an address. */
@@ -337,11 +339,12 @@ export class DebugTarget {
 
   /** Exception filters: traps (optionally only the given causes), interrupts, privilege changes. */
   setExceptionFilters(filters: readonly string[], trapCauses?: readonly number[]): void {
-    this.timeline.catchpoints = {
-      traps: filters.includes('trap') ? (trapCauses !== undefined && trapCauses.length > 0 ? new Set(trapCauses) : 'all') : undefined,
+    const catchpoints = {
+      traps: filters.includes('trap') ? (trapCauses !== undefined && trapCauses.length > 0 ? new Set(trapCauses) : 'all' as const) : undefined,
       interrupts: filters.includes('interrupt'),
       privilege: filters.includes('privilege'),
     };
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), catchpoints });
   }
 
   /** The expression and frame of a child of a variables reference (for data breakpoints on it), if it has one. */
@@ -391,7 +394,8 @@ export class DebugTarget {
     for (const w of specs) {
       if (!Number.isSafeInteger(w.length) || w.length < 1) throw new TargetError(`a watchpoint needs a length of at least 1 byte (got ${w.length})`);
     }
-    this.timeline.watchpoints.splice(0, this.timeline.watchpoints.length, ...specs.map((w) => ({ address: w.address >>> 0, length: w.length, kind: w.kind })));
+    const watchpoints = specs.map((w) => ({ address: w.address >>> 0, length: w.length, kind: w.kind }));
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), watchpoints });
   }
 
   // ------------------------------------------------------------ execution

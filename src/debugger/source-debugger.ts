@@ -82,15 +82,8 @@ export class SourceDebugger {
   /** Statement-start addresses (find_pc_line's is_stmt entries), for cheap per-step tests. */
   private readonly statements = new Set<number>();
   private inline: InlineState | undefined;
-  /**
-   * The functions the user's breakpoints at an address were set on (`break
-   * FUNCTION`), or undefined when one of them names no function (a line or
-   * an address). At a breakpoint, gdb hides the inlined calls that start
-   * there only out to the function the breakpoint names; a line or address
-   * breakpoint names the innermost one, so none is hidden. Front ends that
-   * know their breakpoints' specs set this.
-   */
-  breakpointFunctions: ((pc: number) => readonly string[] | undefined) | undefined;
+  /** What each front end sharing this debugger says of its breakpoints (see addBreakpointFunctions). */
+  private readonly breakpointSpecs: ((pc: number) => readonly string[] | undefined)[] = [];
 
   constructor(readonly timeline: Timeline, readonly symbols: Symbols) {
     const hart = timeline.vm.board.hart;
@@ -147,7 +140,7 @@ export class SourceDebugger {
     // A new stop: gdb decides its inline frames once (skip_inline_frames), from the breakpoints there then.
     let hidden: number | undefined;
     if (this.timeline.breakpoints.has(p)) {
-      const names = this.breakpointFunctions !== undefined ? this.breakpointFunctions(p) : this.functionBreakpointAt(p);
+      const names = this.breakpointFunctions(p);
       const starting = this.symbols.inlinedCallsStartingAt(p);
       hidden = 0;
       while (names !== undefined && hidden < starting.length && !names.includes(dieName(starting[hidden]!) ?? '')) hidden++;
@@ -180,6 +173,30 @@ export class SourceDebugger {
    */
   settle(): void {
     this.hiddenAt(this.hart.pc >>> 0);
+  }
+
+  /**
+   * Lets a front end say which functions its breakpoints at an address were
+   * set on (`break FUNCTION`): the names, none when it has no breakpoint
+   * there, or undefined when one of them names no function (a line or an
+   * address). At a breakpoint, gdb hides the inlined calls that start there
+   * only out to the function a breakpoint names; a line or address
+   * breakpoint names the innermost one, so none is hidden. Several front
+   * ends may share one debugger (the DAP target and its console commands).
+   */
+  addBreakpointFunctions(spec: (pc: number) => readonly string[] | undefined): void {
+    this.breakpointSpecs.push(spec);
+  }
+
+  /** The functions the breakpoints at `pc` name, by the front ends' word, else guessed. */
+  private breakpointFunctions(pc: number): readonly string[] | undefined {
+    const names: string[] = [];
+    for (const spec of this.breakpointSpecs) {
+      const some = spec(pc);
+      if (some === undefined) return undefined;
+      names.push(...some);
+    }
+    return names.length > 0 ? names : this.functionBreakpointAt(pc);
   }
 
   private setInline(hidden: number | undefined): void {

@@ -1310,7 +1310,8 @@ export function scopeChildren(scope: Die): Die[] {
   if (origin !== undefined) {
     const covered = new Set(scope.children.map((c) => refDie(c, At.AbstractOrigin)).filter((d): d is Die => d !== undefined));
     for (const c of origin.children) {
-      if ((c.tag === Tag.FormalParameter || c.tag === Tag.Variable) && !covered.has(c)) out.push(c);
+      // Blocks too: the abstract tree's blocks have no ranges, so their variables join this scope (as gdb reads them).
+      if ((c.tag === Tag.FormalParameter || c.tag === Tag.Variable || c.tag === Tag.LexicalBlock) && !covered.has(c)) out.push(c);
     }
   }
   // Lexical blocks without ranges are transparent: their variables belong to the enclosing scope.

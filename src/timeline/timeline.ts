@@ -123,15 +123,43 @@ interface Hit {
   readonly cause?: number;
 }
 
+/** What one client of a timeline wants it to stop for. */
+export interface ClientPoints {
+  readonly breakpoints: Iterable<number>;
+  readonly watchpoints: readonly Watchpoint[];
+  readonly catchpoints: Catchpoints;
+}
+
+/** The catchpoints that stop for whatever any of `list` stops for. */
+export function unionOfCatchpoints(list: readonly Catchpoints[]): Catchpoints {
+  const sets = <T>(values: (ReadonlySet<T> | 'all' | undefined)[]): ReadonlySet<T> | 'all' | undefined => {
+    if (values.includes('all')) return 'all';
+    const present = values.filter((v): v is ReadonlySet<T> => v !== undefined);
+    return present.length === 0 ? undefined : new Set(present.flatMap((v) => [...v]));
+  };
+  const out: Catchpoints = {
+    traps: sets(list.map((c) => c.traps)),
+    interrupts: list.some((c) => c.interrupts === true) || undefined,
+    interruptCauses: list.some((c) => c.interrupts === true) ? undefined : sets(list.map((c) => c.interruptCauses)) as ReadonlySet<number> | undefined,
+    privilege: list.some((c) => c.privilege === true) || undefined,
+    mmio: sets(list.map((c) => c.mmio)),
+    console: list.some((c) => c.console === true) || undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Catchpoints;
+}
+
 export class Timeline {
   readonly replayer: Replayer;
   readonly store: CheckpointStore;
   readonly policy: CheckpointPolicy;
   /** Where watchpoint stops leave the timeline. */
   watchTiming: WatchTiming;
+  /** Every client's breakpoints, watchpoints and catchpoints together (see setPointsOf). */
   readonly breakpoints = new Set<number>();
   readonly watchpoints: Watchpoint[] = [];
   catchpoints: Catchpoints = {};
+  /** The points of each client sharing this timeline (a DAP target and its debug-console commands). */
+  private readonly clients = new Map<object, ClientPoints>();
   /** Decides whether a breakpoint hit at this pc counts (conditions, hit counts, logpoints); all count without it. */
   hitFilter: ((pc: number) => boolean) | undefined;
   /** Recent seek targets: checkpoints stay dense around them. */
@@ -431,6 +459,32 @@ export class Timeline {
     }
     this.policy.maintain(this.store, this.icount, this.focus);
     return { kind: 'step', icount: this.icount, pc: this.vm.board.hart.pc >>> 0, detail: `at icount ${this.icount}` };
+  }
+
+  /**
+   * Replaces what one client (any object standing for a front end) stops
+   * for; the timeline stops for every client's points. Two front ends on one
+   * timeline (the DAP target and the debug console's commands) so never
+   * erase each other's breakpoints.
+   */
+  setPointsOf(client: object, points: ClientPoints): void {
+    this.clients.set(client, { breakpoints: [...points.breakpoints], watchpoints: [...points.watchpoints], catchpoints: points.catchpoints });
+    const all = [...this.clients.values()];
+    this.breakpoints.clear();
+    for (const c of all) for (const b of c.breakpoints) this.breakpoints.add(b);
+    this.watchpoints.splice(0, this.watchpoints.length, ...all.flatMap((c) => c.watchpoints));
+    this.catchpoints = unionOfCatchpoints(all.map((c) => c.catchpoints));
+  }
+
+  /** Whether a client other than `client` has a breakpoint at `pc` (one client's hit filter must not hide another's stop). */
+  othersBreakAt(client: object, pc: number): boolean {
+    for (const [c, points] of this.clients) if (c !== client && [...points.breakpoints].includes(pc)) return true;
+    return false;
+  }
+
+  /** One client's points, as last set (none when it has set none). */
+  pointsOf(client: object): ClientPoints {
+    return this.clients.get(client) ?? { breakpoints: [], watchpoints: [], catchpoints: {} };
   }
 
   /**
