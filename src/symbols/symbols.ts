@@ -444,6 +444,8 @@ export class Symbols {
    * first instruction; otherwise it skips the prologue.
    */
   breakpointAddress(f: FunctionInfo): number {
+    // gdb's find_function_start_sal_1: no prologue skipping in assembler, nor where the unit's locations are trusted.
+    if (this.isAssembly(f.entry) || /\.(s|S|sx)$/.test(this.lineAt(f.entry)?.file ?? '')) return f.entry;
     return this.prologueEnd(f) ?? (this.locationsValid(f.die.unit) ? f.entry : this.afterPrologue(f));
   }
 
