@@ -241,10 +241,11 @@ export class DebugTarget {
     const results = specs.map((s): BreakpointResult => {
       const id = this.nextId++;
       if (this.source === undefined) return { id, verified: false, message: 'the program has no debug information (build it with -g)' };
-      const addresses = this.debugInfo.lineBreakpoints(sourcePath, s.line);
-      if (addresses.length === 0) return { id, verified: false, message: `no code at line ${s.line} of ${path.basename(sourcePath)}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: new Set<number>() });
-      return { id, verified: true, line: this.debugInfo.lineAt(addresses[0]!)?.line ?? s.line, address: addresses[0] };
+      const locations = this.debugInfo.lineBreakpointLocations(sourcePath, s.line);
+      if (locations.length === 0) return { id, verified: false, message: `no code at line ${s.line} of ${path.basename(sourcePath)}` };
+      for (const { address } of locations) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: new Set<number>() });
+      // The line gdb reports for the breakpoint (the next line with code, or past a prologue).
+      return { id, verified: true, line: locations[0]!.line, address: locations[0]!.address };
     });
     this.breakpoints.set(`source:${sourcePath}`, entries);
     this.rebuildBreakpoints();

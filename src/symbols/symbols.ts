@@ -129,6 +129,8 @@ const VOID_POINTER: CType = { kind: 'pointer', size: 4, target: () => ({ kind: '
 const LONG: CType = { kind: 'base', name: 'long', size: 4, encoding: 5 };
 /** DW_AT_language of assembler units (DWARF 5 table 7.17). */
 const DW_LANG_MIPS_ASSEMBLER = 0x8001;
+/** Entries that give a lexical block symbols in gdb (so that it becomes a block of its own). */
+const SYMBOL_TAGS: ReadonlySet<number> = new Set([Tag.Variable, Tag.Typedef, Tag.StructureType, Tag.UnionType, Tag.EnumerationType, Tag.Subprogram, 0x0a /* DW_TAG_label */]);
 /** gdb's message for a value it cannot know. */
 const OPTIMIZED_OUT = 'value has been optimized out';
 
@@ -442,6 +444,8 @@ export class Symbols {
    * first instruction; otherwise it skips the prologue.
    */
   breakpointAddress(f: FunctionInfo): number {
+    // gdb's find_function_start_sal_1: no prologue skipping in assembler, nor where the unit's locations are trusted.
+    if (this.isAssembly(f.entry) || /\.(s|S|sx)$/.test(this.lineAt(f.entry)?.file ?? '')) return f.entry;
     return this.prologueEnd(f) ?? (this.locationsValid(f.die.unit) ? f.entry : this.afterPrologue(f));
   }
 
@@ -564,32 +568,78 @@ export class Symbols {
 
   /** Addresses gdb uses for `break FILE:LINE` (or the next line with code). */
   lineBreakpoints(file: string, line: number): number[] {
-    for (let l = line; l < line + 1000; l++) {
-      const rows = this.rowsForLine(file, l).filter((r) => r.isStmt);
-      if (rows.length === 0) {
-        if (this.rowsForLine(file, l).length > 0) return this.bestEntries(this.rowsForLine(file, l));
-        continue;
-      }
-      return this.bestEntries(rows);
-    }
-    return [];
+    return this.lineBreakpointLocations(file, line).map((l) => l.address);
   }
 
-  /** One address per function/block among a line's entries: the lowest, skipping a function's prologue. */
-  private bestEntries(rows: { address: number }[]): number[] {
-    const out: number[] = [];
+  /**
+   * `break FILE:LINE` as gdb 13 resolves it (linespec.c
+   * create_sals_line_offset): the is_stmt entries for the line in every
+   * line vector of the file, or, when it has none, those of the nearest
+   * later line that has some; one location per gdb block (the first in
+   * address order), each moved past its function's prologue when it lies in
+   * it (skip_prologue_sal), with the line gdb reports for it.
+   */
+  lineBreakpointLocations(file: string, line: number): { address: number; line: number }[] {
+    const vectors: { unit: Unit; entries: readonly { address: number; line: number; isStmt: boolean }[] }[] = [];
+    for (const unit of this.info.units) {
+      for (const s of this.linesOf(unit)?.subfiles ?? []) if (pathMatches(s.path, file)) vectors.push({ unit, entries: s.entries });
+    }
+    const exact = (l: number) => vectors.flatMap((v) => v.entries.filter((e) => e.isStmt && e.line === l).map((e) => ({ unit: v.unit, address: e.address >>> 0 })));
+    let wanted = line;
+    let found = exact(line);
+    if (found.length === 0) {
+      let best: number | undefined;
+      for (const v of vectors) for (const e of v.entries) if (e.isStmt && e.line > line && (best === undefined || e.line < best)) best = e.line;
+      if (best === undefined) return [];
+      wanted = best;
+      found = exact(best);
+    }
     const seen = new Set<Die | undefined>();
-    for (const r of rows) {
-      const fn = this.functionAt(r.address);
-      const chain = this.blockChain(r.address);
-      const block = chain[chain.length - 1] ?? fn?.die;
+    const out: { address: number; line: number }[] = [];
+    for (const f of found) {
+      const block = this.gdbBlockAt(f.address);
       if (seen.has(block)) continue;
       seen.add(block);
-      let addr = r.address;
-      if (fn !== undefined && addr === fn.entry) addr = Math.max(addr, this.breakpointAddress(fn));
-      out.push(addr);
+      out.push(this.skipPrologueOfLine(f.unit, f.address, wanted));
     }
-    return [...new Set(out)].sort((a, b) => a - b);
+    const unique = new Map(out.map((l) => [l.address, l]));
+    return [...unique.values()].sort((a, b) => a.address - b.address);
+  }
+
+  /**
+   * The innermost block gdb has at `pc`: a function, an inlined call, or a
+   * lexical block that declares something (gdb makes no block of a lexical
+   * block without symbols).
+   */
+  private gdbBlockAt(pc: number): Die | undefined {
+    const chain = this.blockChain(pc);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const d = chain[i]!;
+      if (d.tag !== Tag.LexicalBlock) return d;
+      if (scopeChildren(d).some((c) => SYMBOL_TAGS.has(c.tag) && dieName(c) !== undefined)) return d;
+    }
+    return undefined;
+  }
+
+  /**
+   * gdb's skip_prologue_sal for a line's location: one in its function's
+   * prologue (at or before where `break FUNCTION` would stop) moves there
+   * and takes that place's line, or the declaration line of the inlined
+   * function whose call it lands in; assembler lines stay as asked.
+   */
+  private skipPrologueOfLine(unit: Unit, address: number, line: number): { address: number; line: number } {
+    const fn = this.functionAt(address);
+    if (fn === undefined || unit.constant(unit.root.attrs.get(At.Language)) === DW_LANG_MIPS_ASSEMBLER) return { address, line };
+    const after = this.breakpointAddress(fn);
+    if (address >= after) return { address, line };
+    let moved = this.lineAt(after)?.line ?? line;
+    // Just after an inlined call site: gdb names the outermost inlined function's line.
+    const chain = this.blockChain(after);
+    const outermostInlined = chain.find((d) => d.tag === Tag.InlinedSubroutine);
+    const declared = outermostInlined === undefined ? undefined : inheritedAttr(outermostInlined, At.DeclLine);
+    const declLine = declared === undefined ? undefined : declared.die.unit.constant(declared.attr);
+    if (declLine !== undefined && declLine !== 0) moved = declLine;
+    return { address: after, line: moved };
   }
 
   // ---- Scopes ------------------------------------------------------------------------
