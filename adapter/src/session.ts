@@ -262,7 +262,7 @@ export class RetrovisorSession extends LoggingDebugSession {
       breakpoint: 'breakpoint', watchpoint: 'data breakpoint', trap: 'exception', interrupt: 'exception', privilege: 'exception',
       mmio: 'exception', console: 'exception', step: 'step', end: 'step', start: 'step', exit: 'step', cancelled: 'pause',
     }[stop.kind];
-    const hit = stop.kind === 'breakpoint' && forced === undefined ? this.target!.breakpointsAt(stop.pc) : undefined;
+    const hit = stop.kind === 'breakpoint' && forced === undefined ? this.target!.breakpointsAt(stop.pc, stop.icount) : undefined;
     const e = new StoppedEvent(hit === undefined || hit.kind === 'source' ? reason : `${hit.kind} breakpoint`, THREAD) as DebugProtocol.StoppedEvent;
     if (hit !== undefined) e.body.hitBreakpointIds = hit.ids;
     const description = stop.kind === 'end' ? 'end of the recording' : stop.kind === 'start' ? 'start of the recording'

@@ -151,6 +151,8 @@ export class DebugTarget {
   readonly debugInfo: Symbols;
   readonly source: SourceDebugger | undefined;
   private readonly breakpoints = new Map<string, BreakpointEntry[]>();
+  /** The breakpoints that held (condition, hit count) at recent breakpoint hits, by icount: what a stop there reports. */
+  private readonly triggered = new Map<number, number[]>();
   private nextId = 1;
   /** Handles for variables views, valid until the timeline moves. */
   private nodes: Node[] = [];
@@ -288,6 +290,7 @@ export class DebugTarget {
     if (all.length === 0) return true; // not ours: the debug console's (which has no conditions)
     let stop = false;
     const icount = this.timeline.icount;
+    const triggered: number[] = [];
     for (const b of all) {
       if (b.condition !== undefined && b.condition.trim() !== '') {
         try {
@@ -308,6 +311,11 @@ export class DebugTarget {
         continue;
       }
       stop = true;
+      triggered.push(b.id);
+    }
+    if (triggered.length > 0) {
+      this.triggered.set(icount, triggered);
+      if (this.triggered.size > 64) this.triggered.delete(this.triggered.keys().next().value!);
     }
     // A breakpoint of the debug console's at the same place stops whatever ours decide.
     return stop || this.timeline.othersBreakAt(this, pc >>> 0);
@@ -320,9 +328,16 @@ export class DebugTarget {
     return here.map((b) => b.function!);
   }
 
-  /** The breakpoints (not logpoints) at `pc`, and the kind of the first: what a stop there reports. */
-  breakpointsAt(pc: number): { ids: number[]; kind: 'source' | 'function' | 'instruction' } | undefined {
-    const found = [...this.breakpoints.entries()].flatMap(([key, list]) => list.filter((b) => b.address === pc >>> 0 && b.logMessage === undefined).map((b) => ({ id: b.id, key })));
+  /**
+   * The breakpoints (not logpoints) at `pc`, and the kind of the first: what
+   * a stop there reports. For a stop at `icount`, only those whose condition
+   * and hit count held there (none: another client's breakpoint stopped it).
+   */
+  breakpointsAt(pc: number, icount?: number): { ids: number[]; kind: 'source' | 'function' | 'instruction' } | undefined {
+    const held = icount === undefined ? undefined : this.triggered.get(icount);
+    const found = [...this.breakpoints.entries()].flatMap(([key, list]) => list
+      .filter((b) => b.address === pc >>> 0 && b.logMessage === undefined && (icount === undefined || held?.includes(b.id) === true))
+      .map((b) => ({ id: b.id, key })));
     if (found.length === 0) return undefined;
     const key = found[0]!.key;
     return { ids: [...new Set(found.map((f) => f.id))], kind: key === 'functions' ? 'function' : key === 'instructions' ? 'instruction' : 'source' };
