@@ -26,6 +26,8 @@ import {
 import { buildRunLoop } from './interpreter.js';
 import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
 import { PMP_ENTRIES, Pmp, PmpAccess, legalPmpCfg, pmpLocked } from './pmp.js';
+import type { PageCode, RegionFunction } from './block-translator.js';
+import { TranslationCache, defaultTranslation, type TranslationOptions, type TranslationStats } from './translation-cache.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
 
 /** Slots of the CSR storage array. Not CSR numbers: many CSRs are views of these. */
@@ -116,12 +118,28 @@ export interface HostCsrRequest {
 
 export interface HartOptions {
   readonly hartId?: number;
+  /** Binary translation (default: the process default, see setDefaultTranslation). */
+  readonly translation?: TranslationOptions;
+}
+
+/**
+ * Watches the translated code a hart runs (the lockstep checker): called
+ * around every call of a region function, with the dispatcher's handling of a
+ * trap it raised included in the step.
+ */
+export interface TranslatedStepObserver {
+  /** A translated step is about to start at pc/icount. */
+  beforeStep(hart: Hart): void;
+  /** The step ended (the hart's state is the result); `exit` is what the dispatcher will do next (0: go on). */
+  afterStep(hart: Hart, exit: number): void;
 }
 
 type RunLoop = (this: Hart, budgetEnd: number) => VmExit;
 const RUN_LOOP: RunLoop = buildRunLoop();
-/** The same loop with a per-step hook (lockstep checks, bisect); compiled on first use. */
+/** The same loop with a per-step hook (timeline searches, bisect); compiled on first use. */
 let tracedLoop: RunLoop | undefined;
+/** The loop that returns after each basic block: cold code under translation. */
+const ONE_BLOCK_LOOP: RunLoop = buildRunLoop({ oneBlock: true });
 
 export class Hart {
   // ---- architectural state (saved in checkpoints) ----
@@ -181,6 +199,12 @@ export class Hart {
   hostCsr: HostCsrRequest | undefined;
   /** Physical memory protection, decoded from the pmpcfg/pmpaddr CSRs. */
   private readonly pmp = new Pmp();
+  /** Whether the last fetchPage found the whole page executable (not a PMP-mixed page). */
+  private fetchWholePage = false;
+  /** Translations of hot code, when binary translation is on. */
+  private translations: TranslationCache | undefined;
+  /** Sees every translated step (the lockstep checker). */
+  translatedStepObserver: TranslatedStepObserver | undefined;
 
   readonly ram: Ram;
   readonly hartId: number;
@@ -195,7 +219,31 @@ export class Hart {
       this.flushTlb();
       this.requestAttention();
     };
+    this.setTranslation(options.translation ?? defaultTranslation());
     this.reset(0);
+  }
+
+  /** Turns binary translation on or off (translations made so far are dropped). */
+  setTranslation(options: TranslationOptions): void {
+    this.translations = options.enabled ? new TranslationCache(this.ram.size >>> PAGE_SHIFT, options) : undefined;
+    this.requestAttention();
+  }
+
+  /** Whether binary translation is on. */
+  get translating(): boolean {
+    return this.translations !== undefined;
+  }
+
+  /** What the translator has done so far (undefined when translation is off). */
+  get translationStats(): TranslationStats | undefined {
+    return this.translations?.stats;
+  }
+
+  /** The generated sources of the regions translated for the page of physical address `paddr` (tests, debugging). */
+  translatedSources(paddr: number): readonly string[] {
+    const off = paddr - this.ram.base;
+    if (off < 0 || off >= this.ram.size || this.translations === undefined) return [];
+    return this.translations.regionSources(off >>> PAGE_SHIFT);
   }
 
   /** Resets to the power-on state (Privileged spec 3.4) and starts at `pc`. */
@@ -222,9 +270,142 @@ export class Hart {
 
   /** Runs until icount reaches `budgetEnd` or a VM exit; returns why it stopped. */
   run(budgetEnd: number): VmExit {
-    if (this.tracer === undefined) return RUN_LOOP.call(this, budgetEnd);
-    tracedLoop ??= buildRunLoop(true);
-    return tracedLoop.call(this, budgetEnd);
+    if (this.tracer !== undefined) {
+      tracedLoop ??= buildRunLoop({ trace: true });
+      return tracedLoop.call(this, budgetEnd);
+    }
+    if (this.translations !== undefined) return this.runTranslated(this.translations, budgetEnd);
+    return RUN_LOOP.call(this, budgetEnd);
+  }
+
+  /**
+   * The dispatcher of binary translation: the interpreter's outer loop, with
+   * basic blocks instead of instructions. At every block it looks the pc up
+   * through the fetch TLB (as the interpreter does on entering a page, so
+   * page walks, A bits and fetch faults happen at the same steps), then runs
+   * the page's region function if it has a block there, or interprets one
+   * block (cold code, breakpoints, ROM, pages with mixed PMP permissions).
+   * Budget tails shorter than the next block are interpreted too.
+   */
+  private runTranslated(cache: TranslationCache, budgetEnd: number): VmExit {
+    let attention = true;
+    for (;;) {
+      if (this.icount >= budgetEnd) return VmExit.Budget;
+      if (attention || this.stopAt !== budgetEnd) {
+        attention = false;
+        const b = this.boundary(budgetEnd);
+        if (b > 0) return b;
+        if (b < 0) continue;
+      }
+      const pc = this.pc;
+      let fn;
+      try {
+        this.fetchPage(pc, this.icount);
+      } catch (e) {
+        if (e !== TRAP_SIGNAL) throw e;
+        const r = this.deliverException(this.pc, this.icount);
+        if (r !== 0) return r;
+        continue;
+      }
+      if (this.fetchBytes === this.ram.bytes && this.fetchWholePage) {
+        const page = this.fetchOffset >>> PAGE_SHIFT;
+        const offset = pc & 0xfff;
+        const vbase = (pc - offset) | 0;
+        fn = cache.lookup(page, offset, vbase);
+        if (fn === undefined) {
+          fn = cache.miss(page, offset, vbase, () => this.pageCode(page, vbase), this.ialignMask);
+          if (fn !== undefined) this.primeRegion(fn, pc);
+        }
+      }
+      if (fn === undefined) {
+        const r = ONE_BLOCK_LOOP.call(this, budgetEnd);
+        if (r !== VmExit.Budget) return r;
+        continue;
+      }
+      const start = this.icount;
+      let r = this.runRegion(fn, pc);
+      if (r !== 0) return r as VmExit;
+      if (this.icount === start && this.stopAt === budgetEnd) {
+        // The block does not fit in what is left of the budget: run the tail translated (eager mode) or interpreted.
+        const page = this.fetchOffset >>> PAGE_SHIFT;
+        const vbase = (pc & ~0xfff) | 0;
+        const tail = cache.tail(page, pc & 0xfff, vbase, budgetEnd - start, () => this.pageCode(page, vbase), this.ialignMask);
+        r = tail !== undefined ? this.runRegion(tail, pc) : ONE_BLOCK_LOOP.call(this, budgetEnd);
+        if (r !== 0 && r !== VmExit.Budget) return r as VmExit;
+      }
+    }
+  }
+
+  /** Runs a region function from `pc`, delivering the exception it raises; returns its VmExit or 0. */
+  private runRegion(fn: RegionFunction, pc: number): number {
+    const observer = this.translatedStepObserver;
+    observer?.beforeStep(this);
+    let r: number;
+    try {
+      r = fn.call(this, pc & 0xfff);
+    } catch (e) {
+      if (e !== TRAP_SIGNAL) throw e;
+      r = this.deliverException(this.pc, this.icount);
+    }
+    observer?.afterStep(this, r);
+    return r;
+  }
+
+  /**
+   * Runs a new region function once with no budget, so it leaves at once
+   * through its exit path and changes nothing. V8 compiles a region's hot
+   * loop with type feedback only for the paths that ran; without this, the
+   * first exit from the optimised loop would deoptimise it.
+   */
+  private primeRegion(fn: RegionFunction, pc: number): void {
+    const stopAt = this.stopAt;
+    this.stopAt = -1;
+    try {
+      fn.call(this, pc & 0xfff);
+    } finally {
+      this.stopAt = stopAt;
+    }
+  }
+
+  /** The translator's view of RAM page `page`, mapped at virtual base `vbase`. */
+  private pageCode(page: number, vbase: number): PageCode {
+    return {
+      word: (offset) => this.decodeForTranslation(page, offset, vbase),
+      immediate: () => this.decodedImm,
+    };
+  }
+
+  /**
+   * The packed decoded word of the instruction at `offset` of RAM page
+   * `page` (decoding it into the decoded-instruction cache, as the
+   * interpreter would), or 0 for a 32-bit instruction that crosses the page
+   * end (its second half needs another translation).
+   */
+  private decodeForTranslation(page: number, offset: number, vbase: number): number {
+    const bytes = this.ram.bytes;
+    const o = (page << PAGE_SHIFT) + offset;
+    if (offset === 0xffe && isFullLength(bytes[o]! | (bytes[o + 1]! << 8))) return 0;
+    let decoded = this.decodedPages[page];
+    if (decoded === undefined) {
+      decoded = new Int32Array(DECODED_PAGE_WORDS);
+      this.decodedPages[page] = decoded;
+    }
+    const w = decoded[offset]!;
+    if (w !== 0) {
+      this.decodedImm = decoded[offset + 1]!;
+      return w;
+    }
+    const { pc, icount, fetchBytes, fetchOffset } = this;
+    this.fetchBytes = bytes;
+    this.fetchOffset = page << PAGE_SHIFT;
+    try {
+      return this.decodeAt(decoded, offset, (vbase + offset) | 0, icount);
+    } finally {
+      this.pc = pc;
+      this.icount = icount;
+      this.fetchBytes = fetchBytes;
+      this.fetchOffset = fetchOffset;
+    }
   }
 
   /** Makes the running loop stop at the next instruction boundary to re-check interrupts and halts. */
@@ -476,14 +657,21 @@ export class Hart {
     }
     this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
     this.decodedRom.clear();
+    this.translations?.flush();
     this.flushTlb();
     this.requestAttention();
   }
 
-  /** A page holding decoded code was written: drop its decoded instructions. */
+  /**
+   * A page holding decoded code was written: drop its decoded instructions
+   * and its translation. A region running from that page stops after the
+   * store (attention), so the next instruction is fetched anew, as the
+   * interpreter fetches it (fence.i has nothing left to do).
+   */
   private invalidateCodePage(page: number): void {
     const decoded = this.decodedPages[page];
     if (decoded !== undefined) decoded.fill(0);
+    if (this.translations?.invalidate(page) === true) this.requestAttention();
   }
 
   /** Drops an LR reservation that overlaps a write by a device. */
@@ -787,10 +975,12 @@ export class Hart {
     const vpn = va >>> PAGE_SHIFT;
     const i = vpn & TLB_MASK;
     const tag = vpn | (this.priv << 20);
+    this.fetchWholePage = true;
     if (this.ftag[i] === tag) return (this.fpage[i]! >>> 0) + (va & 0xfff);
     const pa = this.translate(va, Access.Fetch);
     const grant = this.pmp.pageGrant(pa - (pa & 0xfff), this.priv);
     if (grant < 0) {
+      this.fetchWholePage = false;
       // Mixed permissions in this page: check this instruction, and make the loop come back for the next one.
       this.checkPmp(pa, 2, PmpAccess.Execute, va, Access.Fetch);
       const lo = this.loadPhysical(pa, 2, va, Access.Fetch);
