@@ -22,9 +22,10 @@ import { ElfFile } from '../elf/elf-file.js';
 import { SymbolMap } from '../elf/symbol-map.js';
 import { driveLive } from '../vm/live-driver.js';
 import { readElf, semihostRootOf } from './run-command.js';
+import { applyTranslationFlags, translationFlags, type TranslationFlags } from './translation-flags.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
-interface DebugOptions {
+interface DebugOptions extends TranslationFlags {
   readonly batch?: string;
   readonly ex?: string[];
   readonly input?: string;
@@ -36,7 +37,7 @@ interface DebugOptions {
 }
 
 export function registerDebug(program: Command): void {
-  program
+  translationFlags(program
     .command('debug')
     .description('debug a recording forwards and backwards (given an ELF, record its run first)')
     .argument('<target>', 'a .rvr recording, or a guest ELF to record and debug')
@@ -48,7 +49,7 @@ export function registerDebug(program: Command): void {
     .option('-m, --memory <size>', 'guest RAM when recording an ELF', '128M')
     .option('--semihost-root <dir>', 'host files for the guest when recording an ELF')
     .option('--budget <size>', 'checkpoint memory budget', '512M')
-    .option('--source-dir <dir>', 'where to look for source files (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--source-dir <dir>', 'where to look for source files (repeatable)', (v: string, prev: string[] = []) => [...prev, v]))
     .action(async (target: string, args: string[], opts: DebugOptions) => {
       process.exitCode = await debugTarget(target, args, opts);
     });
@@ -83,6 +84,7 @@ async function recordElf(file: string, args: readonly string[], opts: DebugOptio
 }
 
 async function debugTarget(target: string, args: readonly string[], opts: DebugOptions): Promise<number> {
+  applyTranslationFlags(opts);
   let recording = target;
   let head: Uint8Array;
   try {

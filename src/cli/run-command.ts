@@ -11,9 +11,10 @@ import type { Monitor } from '../monitor/monitor.js';
 import { GuestVm } from '../vm/guest-vm.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 import { driveLive, type RunSummary } from '../vm/live-driver.js';
+import { applyTranslationFlags, reportLockstep, translationFlags, type TranslationFlags } from './translation-flags.js';
 
 /** Options shared by run and record. */
-export interface RunOptions {
+export interface RunOptions extends TranslationFlags {
   readonly memory: string;
   readonly maxInsns?: string;
   readonly semihostRoot?: string;
@@ -25,14 +26,14 @@ export interface RunOptions {
 
 /** Adds the options shared by run and record to a command. */
 export function runOptions(cmd: Command): Command {
-  return cmd
+  return translationFlags(cmd
     .option('-m, --memory <size>', 'guest RAM size', '128M')
     .option('--max-insns <n>', 'stop after this many instructions (exit code 124)')
     .option('--semihost-root <dir>', 'directory the guest may use host files in (semihosting); none by default')
     .option('--input <file>', 'script console input instead of reading stdin (see README: input scripts)')
     .option('--trace <file>', 'write every executed instruction to a file (slow)')
     .option('--clock <mode>', 'guest time: "virtual" follows the instruction count; "host" follows the host clock (each reading is a recorded input)', 'virtual')
-    .option('--stats', 'print instructions, time and MIPS to stderr at the end');
+    .option('--stats', 'print instructions, time and MIPS to stderr at the end'));
 }
 
 /** Validates --clock. */
@@ -111,6 +112,7 @@ export function printStats(summary: RunSummary): void {
 
 /** Runs `file` live; returns the process exit code. */
 export async function runProgram(file: string, args: readonly string[], opts: RunOptions): Promise<number> {
+  applyTranslationFlags(opts);
   const elf = readElf(file);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
@@ -130,6 +132,7 @@ export async function runProgram(file: string, args: readonly string[], opts: Ru
         return vm;
       },
     });
+    reportLockstep(vm.board.hart);
     if (opts.stats === true) printStats(summary);
     return summary.exitCode;
   } finally {

@@ -27,6 +27,7 @@ import { buildRunLoop } from './interpreter.js';
 import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
 import { PMP_ENTRIES, Pmp, PmpAccess, legalPmpCfg, pmpLocked } from './pmp.js';
 import type { PageCode, RegionFunction } from './block-translator.js';
+import { LockstepChecker } from './lockstep-checker.js';
 import { TranslationCache, defaultTranslation, type TranslationOptions, type TranslationStats } from './translation-cache.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
 
@@ -68,6 +69,14 @@ export const enum Slot {
   pmpaddr0 = pmpcfg0 + 4,
   Count = pmpaddr0 + 16,
 }
+
+/** Names of the CSR slots, in Slot order (for reports). */
+export const SLOT_NAMES: readonly string[] = [
+  'mstatus', 'misa', 'medeleg', 'mideleg', 'mie', 'mip (software)', 'mip (lines)', 'mtvec', 'mcounteren', 'mscratch',
+  'mepc', 'mcause', 'mtval', 'stvec', 'scounteren', 'sscratch', 'sepc', 'scause', 'stval', 'satp', 'mcountinhibit',
+  'menvcfg', 'menvcfgh', 'senvcfg', 'mseccfg', 'cycle base (low)', 'cycle base (high)', 'instret base (low)',
+  'instret base (high)', ...[0, 1, 2, 3].map((i) => `pmpcfg${i}`), ...Array.from({ length: 16 }, (_, i) => `pmpaddr${i}`),
+];
 
 const enum Access {
   Fetch,
@@ -128,10 +137,18 @@ export interface HartOptions {
  * trap it raised included in the step.
  */
 export interface TranslatedStepObserver {
-  /** A translated step is about to start at pc/icount. */
+  /** The dispatcher is about to run a block (translated or interpreted) at pc/icount. */
   beforeStep(hart: Hart): void;
-  /** The step ended (the hart's state is the result); `exit` is what the dispatcher will do next (0: go on). */
-  afterStep(hart: Hart, exit: number): void;
+  /**
+   * The block ended, with the trap it raised delivered (the hart's state is
+   * the result). `exit` is the run's VmExit, or 0 (go on) or VmExit.Budget.
+   */
+  afterStep(hart: Hart, exit: number, translated: boolean): void;
+  /**
+   * The hart's state was replaced (reset, checkpoint restore) or it ran
+   * without the dispatcher (the traced loop): RAM may have changed unseen.
+   */
+  stateReplaced(hart: Hart): void;
 }
 
 type RunLoop = (this: Hart, budgetEnd: number) => VmExit;
@@ -153,6 +170,7 @@ export class Hart {
   traps = 0;
   /** Physical address of the LR reservation, or -1. */
   reservation = -1;
+  /** Where the last trap went and the step after it (the fatal-trap check). */
   private lastTrapTarget = -1;
   private lastTrapStep = -1;
 
@@ -205,11 +223,19 @@ export class Hart {
   private translations: TranslationCache | undefined;
   /** Sees every translated step (the lockstep checker). */
   translatedStepObserver: TranslatedStepObserver | undefined;
+  private lockstepChecker: LockstepChecker | undefined;
 
   readonly ram: Ram;
   readonly hartId: number;
 
-  constructor(readonly memory: PhysicalMemory, options: HartOptions = {}) {
+  /**
+   * Devices and ROM (RAM is accessed directly). Not readonly: the lockstep
+   * checker interposes a recorder of device accesses.
+   */
+  memory: PhysicalMemory;
+
+  constructor(memory: PhysicalMemory, options: HartOptions = {}) {
+    this.memory = memory;
     this.ram = memory.ram;
     this.hartId = options.hartId ?? 0;
     this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
@@ -223,10 +249,23 @@ export class Hart {
     this.reset(0);
   }
 
-  /** Turns binary translation on or off (translations made so far are dropped). */
+  /**
+   * Turns binary translation on or off (translations made so far are
+   * dropped); with `check`, a lockstep checker compares every translated
+   * block with the interpreter from now on.
+   */
   setTranslation(options: TranslationOptions): void {
+    if (options.enabled && options.check === true) {
+      this.lockstepChecker ??= new LockstepChecker(this, { hotThreshold: options.hotThreshold });
+      return;
+    }
     this.translations = options.enabled ? new TranslationCache(this.ram.size >>> PAGE_SHIFT, options) : undefined;
     this.requestAttention();
+  }
+
+  /** The lockstep checker, when translation was turned on with `check`. */
+  get lockstep(): LockstepChecker | undefined {
+    return this.lockstepChecker;
   }
 
   /** Whether binary translation is on. */
@@ -264,6 +303,7 @@ export class Hart {
     this.updatePmp();
     this.flushDecoded();
     this.stateChanged();
+    this.translatedStepObserver?.stateReplaced(this);
   }
 
   // ---------------------------------------------------------------- running
@@ -272,6 +312,7 @@ export class Hart {
   run(budgetEnd: number): VmExit {
     if (this.tracer !== undefined) {
       tracedLoop ??= buildRunLoop({ trace: true });
+      this.translatedStepObserver?.stateReplaced(this);
       return tracedLoop.call(this, budgetEnd);
     }
     if (this.translations !== undefined) return this.runTranslated(this.translations, budgetEnd);
@@ -297,58 +338,56 @@ export class Hart {
         if (b > 0) return b;
         if (b < 0) continue;
       }
-      const pc = this.pc;
-      let fn;
-      try {
-        this.fetchPage(pc, this.icount);
-      } catch (e) {
-        if (e !== TRAP_SIGNAL) throw e;
-        const r = this.deliverException(this.pc, this.icount);
-        if (r !== 0) return r;
+      const observer = this.translatedStepObserver;
+      if (observer === undefined) {
+        const r = this.dispatchBlock(cache, budgetEnd);
+        if (r !== 0 && r !== VmExit.Budget) return r as VmExit;
         continue;
       }
+      observer.beforeStep(this);
+      this.ranTranslated = false;
+      const r = this.dispatchBlock(cache, budgetEnd);
+      observer.afterStep(this, r, this.ranTranslated);
+      if (r !== 0 && r !== VmExit.Budget) return r as VmExit;
+    }
+  }
+
+  /** Whether the last dispatchBlock ran translated code (for the step observer). */
+  private ranTranslated = false;
+
+  /**
+   * One step of the dispatcher: fetches pc's page, then runs a translated
+   * block there, or interprets one. Returns the VmExit, or 0 or
+   * VmExit.Budget to go on.
+   */
+  private dispatchBlock(cache: TranslationCache, budgetEnd: number): number {
+    const pc = this.pc;
+    const start = this.icount;
+    try {
+      this.fetchPage(pc, start);
       if (this.fetchBytes === this.ram.bytes && this.fetchWholePage) {
         const page = this.fetchOffset >>> PAGE_SHIFT;
         const offset = pc & 0xfff;
         const vbase = (pc - offset) | 0;
-        fn = cache.lookup(page, offset, vbase);
+        let fn = cache.lookup(page, offset, vbase);
         if (fn === undefined) {
           fn = cache.miss(page, offset, vbase, () => this.pageCode(page, vbase), this.ialignMask);
           if (fn !== undefined) this.primeRegion(fn, pc);
         }
+        if (fn !== undefined) {
+          this.ranTranslated = true;
+          const r = fn.call(this, offset);
+          if (r !== 0 || this.icount !== start || this.stopAt !== budgetEnd) return r;
+          // The block does not fit in what is left of the budget: run the tail translated (eager mode) or interpreted.
+          fn = cache.tail(page, offset, vbase, budgetEnd - start, () => this.pageCode(page, vbase), this.ialignMask);
+          if (fn !== undefined) return fn.call(this, offset);
+        }
       }
-      if (fn === undefined) {
-        const r = ONE_BLOCK_LOOP.call(this, budgetEnd);
-        if (r !== VmExit.Budget) return r;
-        continue;
-      }
-      const start = this.icount;
-      let r = this.runRegion(fn, pc);
-      if (r !== 0) return r as VmExit;
-      if (this.icount === start && this.stopAt === budgetEnd) {
-        // The block does not fit in what is left of the budget: run the tail translated (eager mode) or interpreted.
-        const page = this.fetchOffset >>> PAGE_SHIFT;
-        const vbase = (pc & ~0xfff) | 0;
-        const tail = cache.tail(page, pc & 0xfff, vbase, budgetEnd - start, () => this.pageCode(page, vbase), this.ialignMask);
-        r = tail !== undefined ? this.runRegion(tail, pc) : ONE_BLOCK_LOOP.call(this, budgetEnd);
-        if (r !== 0 && r !== VmExit.Budget) return r as VmExit;
-      }
-    }
-  }
-
-  /** Runs a region function from `pc`, delivering the exception it raises; returns its VmExit or 0. */
-  private runRegion(fn: RegionFunction, pc: number): number {
-    const observer = this.translatedStepObserver;
-    observer?.beforeStep(this);
-    let r: number;
-    try {
-      r = fn.call(this, pc & 0xfff);
     } catch (e) {
       if (e !== TRAP_SIGNAL) throw e;
-      r = this.deliverException(this.pc, this.icount);
+      return this.deliverException(this.pc, this.icount);
     }
-    observer?.afterStep(this, r);
-    return r;
+    return ONE_BLOCK_LOOP.call(this, budgetEnd);
   }
 
   /**
@@ -1384,6 +1423,75 @@ export class Hart {
     this.updatePmp();
     this.flushDecoded();
     this.stateChanged();
+    this.translatedStepObserver?.stateReplaced(this);
+  }
+
+  /**
+   * Makes this hart's state and caches (load and fetch TLBs, derived state)
+   * equal to `from`'s, without the cost of a restore: the lockstep checker's
+   * reference hart starts every step from the checked hart's state. The
+   * store TLB stays this hart's own, so every first store to a page in a
+   * step reaches RAM's bookkeeping, which is how the checker sees it.
+   */
+  copyStateFrom(from: Hart): void {
+    const c = this.csr;
+    let pmpChanged = false;
+    for (let i = Slot.pmpcfg0; i < Slot.Count; i++) if (c[i] !== from.csr[i]) pmpChanged = true;
+    const misaChanged = c[Slot.misa] !== from.csr[Slot.misa];
+    this.x.set(from.x);
+    c.set(from.csr);
+    this.pc = from.pc;
+    this.priv = from.priv;
+    this.icount = from.icount;
+    this.traps = from.traps;
+    this.reservation = from.reservation;
+    this.lastTrapTarget = from.lastTrapTarget;
+    this.lastTrapStep = from.lastTrapStep;
+    this.hostCsr = undefined;
+    this.fatalTrap = undefined;
+    this.returnRequested = false;
+    if (misaChanged) this.flushDecoded();
+    if (pmpChanged) this.pmp.update((i) => this.pmpCfg(i), (i) => c[Slot.pmpaddr0 + i]!);
+    this.ltag.set(from.ltag);
+    this.ldelta.set(from.ldelta);
+    this.ftag.set(from.ftag);
+    this.fpage.set(from.fpage);
+    this.stateChanged();
+  }
+
+  /** Whether this hart's architectural state equals `other`'s (see stateDifferences). */
+  sameState(other: Hart, ignoreInterruptLines: boolean): boolean {
+    for (let i = 1; i < 32; i++) if (this.x[i] !== other.x[i]) return false;
+    for (let i = 0; i < Slot.Count; i++) {
+      if (this.csr[i] !== other.csr[i] && !(ignoreInterruptLines && i === Slot.mipLines)) return false;
+    }
+    return this.pc === other.pc && this.priv === other.priv && this.icount === other.icount && this.traps === other.traps &&
+      this.reservation === other.reservation && this.lastTrapTarget === other.lastTrapTarget &&
+      this.lastTrapStep === other.lastTrapStep && this.fatalTrap === undefined && other.fatalTrap === undefined &&
+      this.hostCsr === undefined && other.hostCsr === undefined;
+  }
+
+  /** Differences between this hart's architectural state and `other`'s, as lines for a report (empty: equal). */
+  stateDifferences(other: Hart, ignoreInterruptLines: boolean): string[] {
+    const out: string[] = [];
+    const hex = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+    const field = (name: string, a: number, b: number, show = hex) => {
+      if (a !== b) out.push(`${name}: ${show(a)} vs ${show(b)}`);
+    };
+    for (let i = 1; i < 32; i++) field(`x${i}`, this.x[i]!, other.x[i]!);
+    field('pc', this.pc, other.pc);
+    field('privilege', this.priv, other.priv, String);
+    field('icount', this.icount, other.icount, String);
+    field('traps', this.traps, other.traps, String);
+    field('reservation', this.reservation, other.reservation);
+    for (let i = 0; i < Slot.Count; i++) {
+      if (!(ignoreInterruptLines && i === Slot.mipLines)) field(SLOT_NAMES[i]!, this.csr[i]!, other.csr[i]!);
+    }
+    field('last trap target', this.lastTrapTarget, other.lastTrapTarget);
+    field('last trap step', this.lastTrapStep, other.lastTrapStep, String);
+    if (JSON.stringify(this.fatalTrap) !== JSON.stringify(other.fatalTrap)) out.push('the fatal-trap reports differ');
+    if (JSON.stringify(this.hostCsr) !== JSON.stringify(other.hostCsr)) out.push('the pending host-CSR requests differ');
+    return out;
   }
 
   // ---------------------------------------------------------------- debugger access

@@ -19,6 +19,8 @@ export interface TranslationOptions {
   readonly hotThreshold?: number;
   /** Return to the dispatcher after every block (the lockstep checker needs to see each one). */
   readonly unchained?: boolean;
+  /** Compare every translated block with the interpreter (the lockstep checker; slow). */
+  readonly check?: boolean;
 }
 
 /** The default: translate from an entry once it has run this many times in the interpreter. */
@@ -28,7 +30,7 @@ const MAX_REGIONS_PER_PAGE = 64;
 /** Writes that drop a page's translations before the page is left to the interpreter for good. */
 const MAX_INVALIDATIONS_PER_PAGE = 64;
 
-let processDefault: TranslationOptions = { enabled: false };
+let processDefault: TranslationOptions = { enabled: true };
 
 /** The translation options of harts created without any (the CLI and the test setup choose it). */
 export function setDefaultTranslation(options: TranslationOptions): void {
