@@ -35,8 +35,9 @@ export interface RunLoopOptions {
   readonly trace?: boolean;
   /**
    * Return (VmExit.Budget) right after the first control-transfer instruction
-   * retires: the block translator's dispatcher runs cold code one basic block
-   * at a time, so it sees every block entry.
+   * retires, and at the first instruction boundary that needs attention: the
+   * block translator's dispatcher runs cold code one basic block at a time,
+   * so it sees every block entry and takes every interrupt itself.
    */
   readonly oneBlock?: boolean;
 }
@@ -49,6 +50,8 @@ export interface RunLoopOptions {
  */
 export function runLoopSource(options: RunLoopOptions = {}): string {
   const step = options.trace === true ? 'this.pc = pc; this.icount = ic; this.tracer(this);' : '';
+  // One block: every boundary (attention, an interrupt taken, an exception delivered) goes back to the dispatcher.
+  const leave = options.oneBlock === true ? `this.pc = pc; this.icount = ic; return ${VmExit.Budget};` : '';
   const cases = INSTRUCTIONS.map((spec, i) => {
     let body = expandSnippet(spec.exec, INTERPRETER_TARGET);
     if (spec.sync === true) body = `this.pc = pc; this.icount = ic; ${body}`;
@@ -70,7 +73,7 @@ export function runLoopSource(options: RunLoopOptions = {}): string {
     const b = this.boundary(budgetEnd);
     pc = this.pc; ic = this.icount;
     if (b > 0) return b;
-    if (b < 0) { ${step} continue; }
+    if (b < 0) { ${step} ${leave} continue; }
     const dctx = this.dataCtx;
     const ialign = this.ialignMask;
     let curVpn = -1;
@@ -107,6 +110,7 @@ ${cases.join('\n')}
       if (r === 0 || r === ${VmExit.Trap}) { ${step} }
       if (r !== 0) return r;
     }
+    ${leave}
   }`;
 }
 

@@ -235,8 +235,10 @@ export class LockstepChecker implements TranslatedStepObserver {
       refExit = ref.run(target);
       if (refExit !== VmExit.Budget && refExit !== VmExit.Requested && refExit !== VmExit.Trap) break;
     }
-    // A VM exit the block stopped at (ecall, wfi, a host CSR, a trap with no usable handler) must be where the interpreter stops too.
-    const stopped = exit !== 0 && exit !== VmExit.Budget && exit !== VmExit.Trap;
+    // A VM exit at an instruction (ecall, wfi, a host CSR, a trap with no usable handler) must be where the interpreter
+    // stops too. (The reference has no breakpoints: a breakpoint stop is compared as a budget stop.)
+    const stopped = exit === VmExit.Ecall || exit === VmExit.Ebreak || exit === VmExit.Wfi || exit === VmExit.HostCsr ||
+      exit === VmExit.FatalTrap;
     if (stopped && ref.icount === target && refExit !== exit) refExit = ref.run(target + 1);
     if (stopped && refExit !== exit) differences.push(`VM exit: ${exitName(exit)} vs ${exitName(refExit)}`);
     if (this.replayed.problems.length > 0) differences.push(...this.replayed.problems);
