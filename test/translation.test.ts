@@ -6,6 +6,8 @@
  * translating hart and on an interpreting one (whatever RETROVISOR_JIT says)
  * and compares them.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LockstepMismatch } from '../src/hart/lockstep-checker.js';
 import { MStatus, Mip } from '../src/hart/csr-bits.js';
@@ -15,6 +17,7 @@ import type { TranslationOptions } from '../src/hart/translation-cache.js';
 import type { Device, StateRecord } from '../src/machine/device.js';
 import type { AccessSize } from '../src/memory/physical-memory.js';
 import { WatchKind } from '../src/memory/ram-watch.js';
+import { REPO } from './support/cli.js';
 import { word } from './support/encode.js';
 import { CODE, DATA, RAM_BASE, RAM_SIZE, hart, hex, irqCause, type HartRunner } from './support/hart-runner.js';
 
@@ -262,5 +265,22 @@ describe('the lockstep checker', () => {
   it('names every CSR slot in its reports', () => {
     expect(SLOT_NAMES.length).toBe(Slot.Count);
     expect(new Set(SLOT_NAMES).size).toBe(SLOT_NAMES.length);
+  });
+});
+
+describe('the suite over both engines', () => {
+  /** Test files that run once: they execute no guest code, or compare the two engines themselves. */
+  const ONCE = [
+    'architecture', 'cli-bad-input', 'determinism', 'devices-plic', 'devices-uart', 'disassembler', 'fdt', 'hart-encode',
+    'isa-golden', 'isa-table', 'symbols-api', 'symbols-gdb', 'symbols-lines',
+    'translation', 'lockstep-guests', 'translation-recordings',
+  ];
+
+  it('CI runs every other test file again with the interpreter alone', () => {
+    const ci = readFileSync(join(REPO, '.ci', 'run'), 'utf8');
+    const layers = /INTERPRETER_LAYERS=\(([^)]*)\)/.exec(ci)![1]!.match(/test\/[\w-]+\.test\.ts/g)!.map((f) => f.slice(5, -8));
+    const files = readdirSync(join(REPO, 'test')).filter((f) => f.endsWith('.test.ts')).map((f) => f.slice(0, -8));
+    expect(files.filter((f) => !layers.includes(f) && !ONCE.includes(f))).toEqual([]);
+    expect(layers.filter((f) => !files.includes(f))).toEqual([]);
   });
 });
