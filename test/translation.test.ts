@@ -234,7 +234,8 @@ describe('the lockstep checker', () => {
     const i = hart({ translation: INTERPRETED }).reg('s0', DATA).code(LOOP).runTo(VmExit.Ecall);
     expectSameState(t, i, 'at the ecall');
     const stats = t.hart.lockstep!.stats;
-    expect(stats.blocks).toBeGreaterThan(200);
+    // The first pass and the 199 iterations after it; the ecall is left to the interpreter.
+    expect(stats.blocks).toBeGreaterThanOrEqual(200);
     expect(stats.steps).toBeGreaterThan(2000);
     t.hart.lockstep!.verifyMemory();
   });

@@ -1,36 +1,36 @@
 /**
  * Binary translation: guest code, one 4 KiB physical page at a time, compiled
- * into a JavaScript function that V8 optimises (the hypervisor's "binary
- * translation", with JS as the host code).
+ * into JavaScript functions that V8 optimises (the hypervisor's "binary
+ * translation", with JavaScript as the host code).
  *
- * A translated region holds the basic blocks found in one physical page,
- * starting from the entries the dispatcher has seen and following every
- * branch, jump and call return that stays in the page. Its function is one
- * `for (;;) switch (offset)` whose cases are the blocks, so a loop inside the
- * page runs without leaving the function (blocks chain directly), and guest
- * registers live in locals for as long as it runs. Leaving the page, an
- * unknown entry, a VM exit, a trap and anything that asks for the hart's
- * attention (stopAt) return to the dispatcher (Hart.run).
+ * A region holds basic blocks of one physical page that have run: its root
+ * (a hot entry) and the blocks reachable from it, through branches, jumps
+ * and call returns, without leaving the page. Its function is one
+ * `for (;;) switch (block)`, so a loop inside the page runs without leaving
+ * the function (blocks chain directly), and guest registers live in locals
+ * while it runs. Leaving the page, an unknown entry, and anything that needs
+ * the hart's attention (stopAt) return to the dispatcher (Hart.run).
  *
  * The code is generated from the ISA table's snippets with the same macro
  * expansion as the interpreter (snippet-expansion.ts), so loads and stores
- * take the same TLB fast paths and the same slow paths. What keeps it exact:
+ * take the same TLB fast paths. What keeps it exact:
  *   - a block runs only if it fits the budget (icount + length <= stopAt);
  *     otherwise the dispatcher interprets the last steps;
- *   - after any call into the hart (a slow path, an AMO, a CSR), stopAt is
- *     read again and the block is left after that instruction if attention
- *     was requested: interrupts, watchpoints, device side effects and writes
- *     to translated code stop it exactly where the interpreter would stop;
- *   - a trap unwinds through a catch that writes the locals back, and the
- *     slow path that raised it has already set pc and icount: every earlier
- *     instruction's effects are in place, the faulting one's are not;
- *   - blocks end at control transfers, at `sync` rows (CSRs, xRET, wfi,
- *     sfence.vma), before a breakpoint and before an instruction that
- *     crosses the page end (both left to the interpreter).
- * The code is position independent (pc = vbase + offset), so a translation
- * depends only on the page's bytes and on misa.C (jump-target alignment);
- * the virtual-to-physical mapping is looked up by the dispatcher through the
- * same fetch TLB the interpreter uses, for every page it enters.
+ *   - a load or store that misses the TLB leaves the region before it
+ *     executes, and the interpreter runs it (and the rest of its block) on
+ *     the slow path, which does the page walk, dirty tracking, watchpoints,
+ *     device accesses and the invalidation of translated code;
+ *   - instructions that need the hart (Zicsr, xRET, wfi, sfence.vma, ecall,
+ *     ebreak), illegal encodings, breakpoints and instructions that cross
+ *     the page end are left to the interpreter: a block ends before them;
+ *   - AMOs, LR and SC call the hart inline, with the registers written back
+ *     first (so a trap they raise is precise); after them stopAt is read
+ *     again, so attention they cause stops the block there.
+ * Translations hold pc values as literals (V8's parser folds `pc + 4` into a
+ * constant, so a branch arm that has not run yet needs no type feedback), so
+ * they depend on the page's bytes, its virtual address and misa.C; the
+ * dispatcher finds the physical page through the same fetch TLB the
+ * interpreter uses, for every block it enters.
  */
 import { INSTRUCTIONS } from '../isa/instructions.js';
 import { Format, type InstructionSpec } from '../isa/types.js';
@@ -41,10 +41,14 @@ import type { Hart } from './hart.js';
 
 /**
  * A translated region: called with `this` = the hart and the entry offset in
- * the page. Returns 0 with pc and icount stored (the dispatcher goes on), or
- * a VmExit. Throws TRAP_SIGNAL like the slow paths.
+ * the page. Returns with pc and icount stored: 0 (the dispatcher goes on) or
+ * LEAVE_TO_INTERPRETER (the instruction at pc must be interpreted). Throws
+ * TRAP_SIGNAL from an AMO, like the interpreter.
  */
 export type RegionFunction = (this: Hart, entry: number) => number;
+
+/** A region's result: the instruction at pc is the interpreter's (a TLB miss, Zicsr, a breakpoint ...). */
+export const LEAVE_TO_INTERPRETER = 1;
 
 /** Longest basic block, in instructions (a block this long ends and falls through to the next). */
 export const MAX_BLOCK_LENGTH = 64;
@@ -97,8 +101,8 @@ interface Instruction {
   readonly offset: number;
   readonly word: number;
   readonly imm: number;
-  /** Row of INSTRUCTIONS, or undefined for an illegal encoding. */
-  readonly spec: InstructionSpec | undefined;
+  /** Row of INSTRUCTIONS. */
+  readonly spec: InstructionSpec;
   readonly length: number;
   readonly rd: number;
   readonly rs1: number;
@@ -110,6 +114,8 @@ interface Block {
   readonly instructions: Instruction[];
   /** Offset after the last instruction (where a non-control block continues). */
   readonly next: number;
+  /** The instruction at `next` is left to the interpreter. */
+  readonly leaves: boolean;
 }
 
 
@@ -178,94 +184,79 @@ export class BlockTranslator {
   }
 }
 
+/** Whether the translator compiles this row (the others need the hart: see the file comment). */
+function translatable(spec: InstructionSpec | undefined): spec is InstructionSpec {
+  return spec !== undefined && spec.sync !== true && !spec.exec.includes('EXIT(');
+}
+
 /** Decodes one block from `start`; undefined when no instruction there can be translated. */
 function scanBlock(code: PageCode, start: number, maxLength: number): Block | undefined {
   const instructions: Instruction[] = [];
   let offset = start;
+  let leaves = false;
   while (offset < 4096 && instructions.length < maxLength) {
     const word = code.word(offset);
-    if (word === 0) break; // crosses the page end
     const op = word & 255;
-    if (op === OP_BREAKPOINT) break;
+    const spec = word === 0 || op === OP_ILLEGAL || op === OP_BREAKPOINT ? undefined : INSTRUCTIONS[op - 1];
+    if (!translatable(spec)) {
+      leaves = true;
+      break;
+    }
     const length = word >>> 24;
-    const spec = op === OP_ILLEGAL ? undefined : INSTRUCTIONS[op - 1];
     instructions.push({
       offset, word, imm: code.immediate(), spec, length,
       rd: (word >>> 8) & 63, rs1: (word >>> 14) & 31, rs2: (word >>> 19) & 31,
     });
     offset += length;
-    if (spec === undefined || spec.control === true || spec.sync === true) break;
+    if (spec.control === true) break;
   }
   if (instructions.length === 0) return undefined;
-  return { offset: start, instructions, next: offset };
+  return { offset: start, instructions, next: offset, leaves };
 }
 
 /** Offsets control may reach after a block (targets, fall-through, the return point of a call). */
 function successors(block: Block): number[] {
   const last = block.instructions[block.instructions.length - 1]!;
   const spec = last.spec;
-  if (spec === undefined) return [];
-  if (spec.control !== true) return [block.next];
+  // After an instruction the interpreter runs (a CSR access, say), control comes back right behind it.
+  if (spec.control !== true) return block.leaves ? [] : [block.next];
   const after = last.offset + last.length;
   const target = last.offset + last.imm;
   switch (spec.mnemonic) {
     case 'jal': return last.rd !== 32 ? [target, after] : [target];
     case 'jalr': return last.rd !== 32 ? [after] : [];
-    case 'ecall': case 'ebreak': case 'wfi': return [after];
-    case 'mret': case 'sret': return [];
     default: return [target, after]; // branches
   }
 }
 
 const reg = (r: number): string => (r === 0 ? '0' : `r${r}`);
 
-/** Guest registers a block reads or writes (they live in locals while the region runs). */
+/** Guest registers the blocks read or write (they live in locals while the region runs). */
 function registersOf(blocks: readonly Block[]): number[] {
   const used = new Set<number>();
   for (const b of blocks) {
     for (const i of b.instructions) {
-      const spec = i.spec;
-      if (spec === undefined) continue;
-      if (spec.exec.includes('X[rs1]') && i.rs1 !== 0) used.add(i.rs1);
-      if (spec.exec.includes('X[rs2]') && i.rs2 !== 0) used.add(i.rs2);
-      if ((spec.exec.includes('X[rd]') || spec.sync === true) && i.rd !== 32) used.add(i.rd);
+      if (i.spec.exec.includes('X[rs1]') && i.rs1 !== 0) used.add(i.rs1);
+      if (i.spec.exec.includes('X[rs2]') && i.rs2 !== 0) used.add(i.rs2);
+      if (i.spec.exec.includes('X[rd]') && i.rd !== 32) used.add(i.rd);
     }
   }
   return [...used].sort((a, b) => a - b);
 }
 
-/** Case numbers of a region's switch: blocks first, then continuations after memory accesses, then the slow paths. */
-class CaseNumbers {
-  private next = 1;
-  readonly blocks = new Map<number, number>();
-
-  constructor(blocks: readonly Block[]) {
-    for (const b of blocks) this.blocks.set(b.offset, this.next++);
-  }
-
-  /** A fresh case number (continuations, slow paths). */
-  fresh(): number {
-    return this.next++;
-  }
-
-  /** The case of the block at `offset`, or 0 (leave the region) when it has none. */
-  block(offset: number): number {
-    return this.blocks.get(offset) ?? 0;
-  }
-}
-
 /** An int32 as a JavaScript literal (V8's parser folds arithmetic on literals, so `pc + 4` needs no type feedback). */
 const literal = (n: number): string => (n < 0 ? `(${n})` : String(n));
 
+/** Case numbers of a region's switch, one per block (0: leave the region). */
+type CaseNumbers = ReadonlyMap<number, number>;
+
 /** The JavaScript of a region's factory: its block table and the region function over `blocks`. */
 function regionSource(blocks: readonly Block[], options: TranslateOptions): string {
-  const cases = new CaseNumbers(blocks);
-  const slowLoad = cases.fresh();
-  const slowStore = cases.fresh();
+  const cases: CaseNumbers = new Map(blocks.map((b, i) => [b.offset, i + 1]));
   const regs = registersOf(blocks);
-  const sync = { writeback: regs.map((r) => `x[${r}] = r${r};`).join(' '), reload: regs.map((r) => `r${r} = x[${r}];`).join(' ') };
-  const body = blocks.map((b) => blockSource(b, cases, { slowLoad, slowStore }, sync, options)).join('\n');
-  const table = [...cases.blocks].map(([o, i]) => `${o >> 1}, ${i}`).join(', ');
+  const writeback = regs.map((r) => `x[${r}] = r${r};`).join(' ');
+  const body = blocks.map((b) => blockSource(b, cases, writeback, options)).join('\n');
+  const table = [...cases].map(([o, i]) => `${o >> 1}, ${i}`).join(', ');
   const vbase = literal(options.vbase | 0);
   return `const SLOTS = new Uint16Array(2048);
 const starts = [${table}];
@@ -279,38 +270,21 @@ return function region(o) {
   const dctx = this.dataCtx;
   let bic = this.icount;
   let stop = this.stopAt;
-  let t = 0, slow = 0, exit = 0;
-  // A load or store that missed the TLB: its address, value, kind, rd, offset, index in the block, next offset, continuation.
-  let sa = 0, sv = 0, sk = 0, srd = 0, so = 0, si = 0, sn = 0, sb = 0;
+  // t: scratch; slow: a load missed the TLB; si: steps of the current block done when leaving it; leave: the result.
+  let t = 0, slow = 0, si = 0, leave = 0;
   ${regs.length > 0 ? `let ${regs.map((r) => `r${r} = x[${r}]`).join(', ')};` : ''}
   let b = SLOTS[o >> 1];
   run: for (;;) {
     switch (b) {
 ${body}
-      case ${slowLoad}:
-        ${sync.writeback}
-        x[srd] = this.loadSlow(sa, sk, (${vbase} + so) | 0, bic + si);
-        ${sync.reload}
-        stop = this.stopAt;
-        if (bic + si + 1 >= stop) { o = sn; bic += si + 1; break run; }
-        b = sb;
-        continue run;
-      case ${slowStore}:
-        ${sync.writeback}
-        this.storeSlow(sa, sk, sv, (${vbase} + so) | 0, bic + si);
-        stop = this.stopAt;
-        if (bic + si + 1 >= stop) { o = sn; bic += si + 1; break run; }
-        b = sb;
-        continue run;
       default:
         break run;
     }
   }
-  ${sync.writeback}
-  if (exit !== 0) return exit;
+  ${writeback}
   this.pc = (${vbase} + o) | 0;
-  this.icount = bic;
-  return 0;
+  this.icount = bic + si;
+  return leave;
 };`;
 }
 
@@ -327,77 +301,62 @@ function bindConstants(code: string, pc: number, ic: string, imm: number): strin
     .replace(/(?<!\.)\bimm\b/g, literal(imm));
 }
 
-/** Where a block's control goes: statements setting `b` (the caller set `o` for control rows). */
+/** The case a control transfer continues at, from `o` (the caller set it). */
 function successorCase(insn: Instruction, cases: CaseNumbers): string {
-  const spec = insn.spec!;
-  if (spec.format === Format.B) {
-    const taken = insn.offset + insn.imm;
-    const fall = insn.offset + insn.length;
-    return `b = o === ${taken} ? ${cases.block(taken)} : o === ${fall} ? ${cases.block(fall)} : 0;`;
-  }
-  if (spec.mnemonic === 'jal') return `b = ${cases.block(insn.offset + insn.imm)};`;
+  const inPage = (offset: number) => offset >= 0 && offset < 4096;
+  if (insn.spec.mnemonic === 'jal') return `b = ${cases.get(insn.offset + insn.imm) ?? 0};`;
+  if (insn.spec.format === Format.B && inPage(insn.offset + insn.imm) && inPage(insn.offset + insn.length)) return 'b = SLOTS[o >> 1];';
   return 'b = (o >>> 0) < 4096 ? SLOTS[o >> 1] : 0;';
 }
 
-/** One block as `case` labels of the region's switch (one more after each memory access, where a slow path resumes). */
-function blockSource(block: Block, cases: CaseNumbers, slow: { slowLoad: number; slowStore: number }, sync: { writeback: string; reload: string }, options: TranslateOptions): string {
+/** One block as a `case` of the region's switch. */
+function blockSource(block: Block, cases: CaseNumbers, writeback: string, options: TranslateOptions): string {
   const n = block.instructions.length;
-  const lines: string[] = [`      case ${cases.block(block.offset)}: // 0x${block.offset.toString(16)}: ${block.instructions.map((i) => i.spec?.mnemonic ?? 'illegal').join(' ')}`];
+  const lines: string[] = [`      case ${cases.get(block.offset)}: // 0x${block.offset.toString(16)}: ${block.instructions.map((i) => i.spec.mnemonic).join(' ')}`];
   lines.push(`        if (bic + ${n} > stop) break run;`);
-  const leave = options.chain ? 'continue run;' : 'break run;';
   block.instructions.forEach((insn, k) => {
-    const last = k === n - 1;
     const spec = insn.spec;
     const pc = (options.vbase + insn.offset) | 0;
     const icNow = k === 0 ? 'bic' : `(bic + ${k})`;
-    const next = insn.offset + insn.length;
-    if (spec === undefined) {
-      lines.push(`        ${sync.writeback} this.pc = ${literal(pc)}; this.icount = ${icNow}; this.illegalInstruction(${insn.imm});`);
-      lines.push('        break run;');
-      return;
-    }
-    const memory = snippetAccessesMemory(spec.exec);
-    const resume = memory ? cases.fresh() : 0;
-    // Everything a slow path needs to run this access and come back (constants only: nothing here needs type feedback).
-    const missState = `so = ${insn.offset}; si = ${k}; sn = ${next}; sb = ${resume};`;
+    // Leaving before this instruction, for the interpreter to run it: constants only, so nothing here needs type feedback.
+    const leaveHere = `{ o = ${insn.offset}; si = ${k}; leave = ${LEAVE_TO_INTERPRETER}; break run; }`;
     const target: SnippetTarget = {
       assignRd: (value) => {
-        if (!memory) return insn.rd === 32 ? `(${value});` : `r${insn.rd} = (${value}) | 0;`;
-        return `{ const v = ${value}; if (slow !== 0) { slow = 0; srd = ${insn.rd}; ${missState} b = ${slow.slowLoad}; continue run; }` +
-          `${insn.rd === 32 ? '' : ` r${insn.rd} = v;`} }`;
+        if (!snippetAccessesMemory(spec.exec)) return insn.rd === 32 ? `(${value});` : `r${insn.rd} = (${value}) | 0;`;
+        return `{ const v = ${value}; if (slow !== 0) ${leaveHere}${insn.rd === 32 ? '' : ` r${insn.rd} = v;`} }`;
       },
       rs1: reg(insn.rs1),
       rs2: reg(insn.rs2),
       rdNumber: String(insn.rd),
       rs1Number: String(insn.rs1),
       length: String(insn.length),
-      exit: (reason) => `{ this.pc = pc; this.icount = ic; exit = ${reason}; break run; }`,
-      // With C on (ialign 16) every computed target is 2-byte aligned: the check cannot fire.
-      checkTarget: (t) => (options.ialignMask === 0 ? '' : `if ((${t} & ${options.ialignMask}) !== 0) { ${sync.writeback} this.misalignedTarget(${t}, pc, ic); }`),
-      slowLoad: (a, kind) => `(slow = 1, sa = ${a}, sk = ${kind}, 0)`,
-      slowStore: (a, size, v) => `{ sa = ${a}; sv = ${v}; sk = ${size}; ${missState} b = ${slow.slowStore}; continue run; }`,
+      exit: () => {
+        throw new Error(`${spec.mnemonic} reports a VM exit: it is left to the interpreter`);
+      },
+      // With C on (IALIGN 16) every computed target is 2-byte aligned: the check cannot fire.
+      checkTarget: (t) => (options.ialignMask === 0 ? '' : `if ((${t} & ${options.ialignMask}) !== 0) { ${writeback} this.misalignedTarget(${t}, pc, ic); }`),
+      slowLoad: () => '(slow = 1, 0)',
+      slowStore: () => leaveHere,
     };
     let code = expandSnippet(spec.exec, target);
-    const direct = snippetCallsHart(spec.exec);
-    // A hart method may trap: the registers must be in x first. Zicsr rows write X[RD] themselves.
-    if (direct) code = `${sync.writeback} ${code}`;
-    if (spec.sync === true) code = `this.pc = pc; this.icount = ic; ${code}${insn.rd !== 32 ? ` r${insn.rd} = x[${insn.rd}];` : ''}`;
+    // AMOs, LR and SC call the hart, which may trap: the registers must be in x first.
+    const calls = snippetCallsHart(spec.exec);
+    if (calls) code = `${writeback} ${code}`;
     if (spec.control === true) {
       lines.push(`        { let npc = 0; ${bindConstants(code, pc, icNow, insn.imm)} o = (npc - ${literal(options.vbase | 0)}) | 0; }`);
+      lines.push(`        ${successorCase(insn, cases)}`);
     } else {
       lines.push(`        { ${bindConstants(code, pc, icNow, insn.imm)} }`);
+      // The hart may have asked for attention (an interrupt line, a watchpoint): stop after this instruction.
+      if (calls) lines.push(`        stop = this.stopAt; if (bic + ${k + 1} >= stop) { o = ${insn.offset + insn.length}; si = ${k + 1}; break run; }`);
     }
-    if (memory) lines.push(`      case ${resume}:`);
-    if (!last) {
-      // A hart method may have asked for attention (an interrupt line, a watchpoint): stop here as the interpreter would.
-      if (direct) lines.push(`        stop = this.stopAt; if (bic + ${k + 1} >= stop) { o = ${next}; bic += ${k + 1}; break run; }`);
-      return;
-    }
-    if (spec.control !== true) lines.push(`        o = ${next};`);
-    lines.push(`        ${spec.control === true ? successorCase(insn, cases) : `b = ${cases.block(next)};`}`);
-    lines.push(`        bic += ${n};`);
-    if (direct) lines.push('        stop = this.stopAt;');
-    lines.push(`        ${leave}`);
   });
+  if (block.instructions[n - 1]!.spec.control !== true) {
+    lines.push(`        o = ${block.next};`);
+    lines.push(`        b = ${block.leaves ? 0 : cases.get(block.next) ?? 0};`);
+  }
+  lines.push(`        bic += ${n};`);
+  if (block.leaves) lines.push(`        leave = ${LEAVE_TO_INTERPRETER}; break run;`);
+  else lines.push(`        ${options.chain ? 'continue run;' : 'break run;'}`);
   return lines.join('\n');
 }

@@ -26,7 +26,7 @@ import {
 import { buildRunLoop } from './interpreter.js';
 import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
 import { PMP_ENTRIES, Pmp, PmpAccess, legalPmpCfg, pmpLocked } from './pmp.js';
-import type { PageCode, RegionFunction } from './block-translator.js';
+import { LEAVE_TO_INTERPRETER, type PageCode, type RegionFunction } from './block-translator.js';
 import { LockstepChecker } from './lockstep-checker.js';
 import { TranslationCache, defaultTranslation, type TranslationOptions, type TranslationStats } from './translation-cache.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
@@ -356,8 +356,9 @@ export class Hart {
   private ranTranslated = false;
 
   /**
-   * One step of the dispatcher: fetches pc's page, then runs a translated
-   * block there, or interprets one. Returns the VmExit, or 0 or
+   * One step of the dispatcher: fetches pc's page, then runs translated
+   * blocks there, or interprets one block (also where translated code leaves
+   * an instruction to the interpreter). Returns the VmExit, or 0 or
    * VmExit.Budget to go on.
    */
   private dispatchBlock(cache: TranslationCache, budgetEnd: number): number {
@@ -376,11 +377,12 @@ export class Hart {
         }
         if (fn !== undefined) {
           this.ranTranslated = true;
-          const r = fn.call(this, offset);
-          if (r !== 0 || this.icount !== start || this.stopAt !== budgetEnd) return r;
-          // The block does not fit in what is left of the budget: run the tail translated (eager mode) or interpreted.
-          fn = cache.tail(page, offset, vbase, budgetEnd - start, () => this.pageCode(page, vbase), this.ialignMask);
-          if (fn !== undefined) return fn.call(this, offset);
+          if (fn.call(this, offset) !== LEAVE_TO_INTERPRETER) {
+            if (this.icount !== start || this.stopAt !== budgetEnd) return 0;
+            // The block does not fit in what is left of the budget: run the tail translated (eager mode) or interpreted.
+            fn = cache.tail(page, offset, vbase, budgetEnd - start, () => this.pageCode(page, vbase), this.ialignMask);
+            if (fn !== undefined && fn.call(this, offset) !== LEAVE_TO_INTERPRETER) return 0;
+          }
         }
       }
     } catch (e) {

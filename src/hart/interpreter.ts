@@ -34,10 +34,12 @@ export interface RunLoopOptions {
   /** Call `this.tracer(this)` after every step. */
   readonly trace?: boolean;
   /**
-   * Return (VmExit.Budget) right after the first control-transfer instruction
-   * retires, and at the first instruction boundary that needs attention: the
-   * block translator's dispatcher runs cold code one basic block at a time,
-   * so it sees every block entry and takes every interrupt itself.
+   * Return (VmExit.Budget) right after the first control-transfer or `sync`
+   * instruction (Zicsr, xRET ...) retires, and at the first instruction
+   * boundary that needs attention: the block translator's dispatcher runs
+   * cold code, and what translated code leaves to the interpreter, one basic
+   * block at a time, so it sees every block entry and takes every interrupt
+   * itself.
    */
   readonly oneBlock?: boolean;
 }
@@ -56,7 +58,7 @@ export function runLoopSource(options: RunLoopOptions = {}): string {
     let body = expandSnippet(spec.exec, INTERPRETER_TARGET);
     if (spec.sync === true) body = `this.pc = pc; this.icount = ic; ${body}`;
     if (spec.control !== true) body += ' pc = (pc + (w >>> 24)) | 0;';
-    else if (options.oneBlock === true) body += ` ic++; this.pc = pc; this.icount = ic; return ${VmExit.Budget};`;
+    if (options.oneBlock === true && (spec.control === true || spec.sync === true)) body += ` ic++; this.pc = pc; this.icount = ic; return ${VmExit.Budget};`;
     return `      case ${i + 1}: { /* ${spec.mnemonic} */ ${body} break; }`;
   });
   return `
