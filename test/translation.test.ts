@@ -94,6 +94,44 @@ describe('translated code', () => {
     expect(i.hart.translationStats).toBeUndefined();
   });
 
+  it('keeps a jump table\'s dispatch and its handlers in one region, and ends in the interpreter\'s state', () => {
+    // A bytecode interpreter in miniature: a dispatch loop that jumps through a register to one of four handlers.
+    const HANDLERS = CODE + 0x400;
+    const dispatch = `
+      li t0, 600
+      li s5, ${HANDLERS}
+    loop:
+      auipc s4, 0
+      andi t1, t0, 3
+      slli t1, t1, 6
+      add t1, t1, s5
+      addi t0, t0, -1
+      beqz t0, done
+      jr t1
+    done:
+      ecall
+    `;
+    const handler = (k: number) => `addi a0, a0, ${k + 1}; xor a1, a1, a0; sw a1, ${4 * k}(s0); jr s4`;
+    const setup = (r: HartRunner) => {
+      r.reg('s0', DATA).code(dispatch);
+      for (let k = 0; k < 4; k++) r.code(handler(k), HANDLERS + 64 * k);
+      return r;
+    };
+    const [t, i] = pair(setup);
+    for (let k = 1; t.hart.icount < 1500; k = (k % 7) + 1) {
+      t.run(k);
+      i.run(k);
+      expectSameState(t, i, `after ${t.hart.icount} steps`);
+    }
+    t.runTo(VmExit.Ecall);
+    i.runTo(VmExit.Ecall);
+    expectSameState(t, i, 'at the ecall');
+    // Some region holds the dispatch loop and all four handlers: the indirect jump stays inside it.
+    const sources = t.hart.translatedSources(CODE);
+    const handlerCase = (k: number) => `: // 0x${((HANDLERS + 64 * k) & 0xfff).toString(16)}: addi xor sw jalr`;
+    expect(sources.some((src) => [0, 1, 2, 3].every((k) => src.includes(handlerCase(k))) && src.includes('auipc andi slli add addi beq'))).toBe(true);
+  });
+
   it('stops at every budget exactly', () => {
     const [t, i] = pair((r) => r.reg('s0', DATA).code(LOOP));
     for (let k = 1; t.hart.icount < 1800; k = (k % 13) + 1) {

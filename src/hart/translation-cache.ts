@@ -113,7 +113,12 @@ export class TranslationCache {
     }
     const heats = p.heat;
     const all = this.hotThreshold === 0;
-    const region = this.translator.translate(code(), offset, (o) => all || (heats[o >> 1]! > 0 && heats[o >> 1]! !== REFUSED), { vbase, ialignMask, chain: this.chain });
+    const ran = (o: number) => heats[o >> 1]! > 0 && heats[o >> 1]! !== REFUSED;
+    // Entries that have run, hottest first: an indirect jump in the region may go to any of them.
+    const indirectEntries: number[] = [];
+    if (!all) for (let s = 0; s < heats.length; s++) if (ran(s << 1)) indirectEntries.push(s << 1);
+    indirectEntries.sort((a, b) => heats[b >> 1]! - heats[a >> 1]! || a - b);
+    const region = this.translator.translate(code(), offset, (o) => all || ran(o), { vbase, ialignMask, chain: this.chain, indirectEntries });
     if (region.blockStarts.length === 0) {
       p.heat[slot] = REFUSED; // a breakpoint or an instruction crossing the page end: the interpreter's
       return undefined;
