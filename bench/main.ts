@@ -10,11 +10,12 @@
  *   QEMU          - qemu-system-riscv32 on the same ELF, when it is installed
  *   QEMU record   - the same with `-icount shift=auto,rr=record`
  * Every Retrovisor run pays for its own translations (compiled regions are
- * forgotten before each). QEMU runs as a separate process, so its MIPS come
- * from the difference between the full run and a one-iteration run of the
- * same guest (instructions from Retrovisor's exact count of both, seconds
- * from QEMU's wall time of both): process start, machine setup and the
- * guest's own setup cancel out, and what is left is the steady state.
+ * forgotten before each). QEMU runs as a separate process and is fast, so
+ * its MIPS come from the difference between a run of ten times the guest's
+ * full iteration count and a one-iteration run (instructions from
+ * Retrovisor's exact count of both, untimed; seconds from QEMU's wall time of
+ * both): process start, machine setup and the guest's own setup cancel out,
+ * what is left is the steady state, and it lasts long enough to measure.
  *
  * Usage: npm run bench [-- --runs N] [--guests crc32,sort] [--no-qemu] [--no-timeline]
  */
@@ -35,6 +36,10 @@ import { GuestVm } from '../src/vm/guest-vm.js';
 import { timelineBench } from './timeline.js';
 
 const GUESTS = ['crc32', 'sort', 'matmul', 'sha256', 'bytecode'];
+/** Each compute guest's full iteration count (FULL_ITERATIONS in guests/compute/*.c). */
+const FULL_ITERATIONS: Record<string, number> = { crc32: 200, sort: 24, matmul: 60, sha256: 400, bytecode: 1000 };
+/** QEMU's long run: this many times the full iteration count. */
+const QEMU_SCALE = 10;
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MEMORY = 128 * 1024 * 1024;
 
@@ -116,6 +121,7 @@ function qemuOnce(q: QemuSetup, elf: string, args: readonly string[], extra: rea
 }
 
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
 
 /** Times of one guest in every mode (seconds per run). */
 interface Times {
@@ -123,9 +129,9 @@ interface Times {
   translator: number[];
   record: number[];
   replay: number[];
-  qemuFull: number[];
+  qemuLong: number[];
   qemuSmall: number[];
-  qemuRecordFull: number[];
+  qemuRecordLong: number[];
   qemuRecordSmall: number[];
 }
 
@@ -146,50 +152,65 @@ async function main(): Promise<void> {
     const elfPath = `${REPO}guests/build/${name}.elf`;
     const elf = new ElfFile(readFileSync(elfPath), name);
     const file = join(dir, `${name}.rvr`);
-    const t: Times = { interpreter: [], translator: [], record: [], replay: [], qemuFull: [], qemuSmall: [], qemuRecordFull: [], qemuRecordSmall: [] };
+    const t: Times = { interpreter: [], translator: [], record: [], replay: [], qemuLong: [], qemuSmall: [], qemuRecordLong: [], qemuRecordSmall: [] };
+    const full = FULL_ITERATIONS[name];
+    if (qemu !== undefined && full === undefined) throw new Error(`no full iteration count for ${name}: add it to FULL_ITERATIONS`);
+    const LONG = [String(QEMU_SCALE * (full ?? 0))];
     let icount = 0;
+    const modes: (() => void)[] = [
+      () => {
+        translation(false);
+        const [n, s] = runOnce(elf, name);
+        icount = n;
+        t.interpreter.push(s);
+      },
+      () => { translation(true); t.translator.push(runOnce(elf, name)[1]); },
+      // Replay reads the recording this makes: the two stay in this order.
+      () => {
+        translation(true);
+        t.record.push(recordOnce(elf, name, file));
+        translation(true);
+        t.replay.push(replayOnce(file));
+      },
+    ];
     for (let i = 0; i < runs; i++) {
-      // Interleaved, so drift on a shared machine hits every mode alike.
-      translation(false);
-      const [n, s] = runOnce(elf, name);
-      icount = n;
-      t.interpreter.push(s);
-      translation(true);
-      t.translator.push(runOnce(elf, name)[1]);
-      translation(true);
-      t.record.push(recordOnce(elf, name, file));
-      translation(true);
-      t.replay.push(replayOnce(file));
+      // Interleaved, and in a different order each time, so drift on a shared machine and whatever one mode leaves
+      // warm for the next (V8's code for the shared paths) hit every mode alike.
+      for (let k = 0; k < modes.length; k++) modes[(i + k) % modes.length]!();
       if (qemu !== undefined) {
-        t.qemuFull.push(qemuOnce(qemu, elfPath, [], []));
+        t.qemuLong.push(qemuOnce(qemu, elfPath, LONG, []));
         t.qemuSmall.push(qemuOnce(qemu, elfPath, SMALL, []));
-        t.qemuRecordFull.push(qemuOnce(qemu, elfPath, [], qemuRecord));
+        t.qemuRecordLong.push(qemuOnce(qemu, elfPath, LONG, qemuRecord));
         t.qemuRecordSmall.push(qemuOnce(qemu, elfPath, SMALL, qemuRecord));
       }
     }
     translation(true);
-    const smallIcount = runOnce(elf, name, SMALL)[0];
     const mips = (s: number) => icount / s / 1e6;
-    const qemuMips = (full: number[], small: number[]) => (full.length === 0 ? NaN : (icount - smallIcount) / (median(full) - median(small)) / 1e6);
+    let qemuMips = (_long: number[], _small: number[]) => NaN;
+    if (qemu !== undefined) {
+      const smallIcount = runOnce(elf, name, SMALL)[0];
+      const longIcount = runOnce(elf, name, LONG)[0];
+      qemuMips = (long, small) => (longIcount - smallIcount) / (median(long) - median(small)) / 1e6;
+    }
     const m = {
       interpreter: mips(median(t.interpreter)), translator: mips(median(t.translator)),
       record: mips(median(t.record)), replay: mips(median(t.replay)),
-      qemu: qemuMips(t.qemuFull, t.qemuSmall), qemuRecord: qemuMips(t.qemuRecordFull, t.qemuRecordSmall),
+      qemu: qemuMips(t.qemuLong, t.qemuSmall), qemuRecord: qemuMips(t.qemuRecordLong, t.qemuRecordSmall),
     };
     const vsQemuRecord = m.record / m.qemuRecord, vsQemu = m.translator / m.qemu;
     all.interpreter.push(m.interpreter); all.translator.push(m.translator); all.record.push(m.record); all.replay.push(m.replay);
     all.qemu.push(m.qemu); all.qemuRecord.push(m.qemuRecord); all.vsQemuRecord.push(vsQemuRecord); all.vsQemu.push(vsQemu);
     console.log(`| ${name} | ${icount.toLocaleString('en-US')} | ${fixed(m.interpreter)} | ${fixed(m.translator)} | ${fixed(m.record)} | ${fixed(m.replay)} | ` +
-      `${fixed(m.qemu)} | ${fixed(m.qemuRecord)} | ${fixed(vsQemuRecord, 2)}x | ${fixed(vsQemu, 2)}x |`);
+      `${fixed(m.qemu)} | ${fixed(m.qemuRecord)} | ${ratio(vsQemuRecord)} | ${ratio(vsQemu)} |`);
     // Everything but the embedded (compressed) image: header, inputs, state checks, footer.
     const imageBlock = RecordingReader.open(file).blocks.find((b) => b.type === 'IMAG')!;
     const extra = statSync(file).size - imageBlock.storedLength - 20;
-    overheads.push(`| ${name} | ${fixed(m.translator / m.interpreter, 2)}x | ${fixed(median(t.record) / median(t.translator), 3)} | ` +
+    overheads.push(`| ${name} | ${ratio(m.translator / m.interpreter)} | ${fixed(median(t.record) / median(t.translator), 3)} | ` +
       `${fixed(median(t.replay) / median(t.record), 3)} | ${extra.toLocaleString('en-US')} B |`);
   }
   console.log(`| **median** | | **${fixed(median(all.interpreter))}** | **${fixed(median(all.translator))}** | **${fixed(median(all.record))}** | ` +
     `**${fixed(median(all.replay))}** | **${fixed(median(all.qemu))}** | **${fixed(median(all.qemuRecord))}** | ` +
-    `**${fixed(median(all.vsQemuRecord), 2)}x** | **${fixed(median(all.vsQemu), 2)}x** |`);
+    `**${ratio(median(all.vsQemuRecord))}** | **${ratio(median(all.vsQemu))}** |`);
   console.log('\nGoals: translator + record >= 400 MIPS median; translator + record >= 1.0x QEMU record on the compute guests.\n');
   console.log('| guest | translator / interpreter | record / run time | replay / record time | recording beyond image |');
   console.log('|---|---:|---:|---:|---:|');
