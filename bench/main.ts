@@ -17,7 +17,9 @@
  * both): process start, machine setup and the guest's own setup cancel out,
  * what is left is the steady state, and it lasts long enough to measure.
  *
- * Usage: npm run bench [-- --runs N] [--guests crc32,sort] [--no-qemu] [--no-timeline]
+ * Then the Linux boot (bench/linux.ts) and time travel (bench/timeline.ts).
+ *
+ * Usage: npm run bench [-- --runs N] [--guests crc32,sort] [--no-qemu] [--no-linux] [--no-timeline] [--linux-only]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
@@ -33,6 +35,7 @@ import { RecordingReader } from '../src/replay/recording-file.js';
 import { Recorder } from '../src/replay/recorder.js';
 import { Replayer } from '../src/replay/replayer.js';
 import { GuestVm } from '../src/vm/guest-vm.js';
+import { linuxBench } from './linux.js';
 import { timelineBench } from './timeline.js';
 
 const GUESTS = ['crc32', 'sort', 'matmul', 'sha256', 'bytecode'];
@@ -137,6 +140,10 @@ interface Times {
 
 async function main(): Promise<void> {
   const runs = Number(option('runs', '5'));
+  if (process.argv.includes('--linux-only')) {
+    linuxBench(REPO, runs);
+    return;
+  }
   const guests = option('guests', GUESTS.join(',')).split(',');
   const dir = mkdtempSync(join(tmpdir(), 'rv-bench-'));
   const qemu = process.argv.includes('--no-qemu') ? undefined : qemuSetup();
@@ -216,6 +223,7 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|');
   for (const line of overheads) console.log(line);
   console.log('\nGoals: record / run <= 1.05; replay / record <= 1.05; recording beyond image < 4 KiB.');
+  if (!process.argv.includes('--no-linux')) linuxBench(REPO, runs);
   if (!process.argv.includes('--no-timeline')) await timelineBench(REPO);
 }
 

@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync, symlinkSync, mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HostFiles } from '../src/host/host-files.js';
-import { runCli } from './support/cli.js';
+import { CLI, REPO, runCli } from './support/cli.js';
 import { makeElf } from './support/make-elf.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rv-bad-'));
@@ -124,5 +125,24 @@ describe('semihosting host files are confined below --semihost-root', () => {
   });
   it('reports a missing file with ENOENT', () => {
     expect(files.handle({ op: 'open', path: 'nope.txt', mode: 0 })).toEqual({ result: -1, errno: 2 });
+  });
+});
+
+describe('a reader that goes away', () => {
+  // `retrovisor record ... | head -1`: the pipe closes before the guest has printed.
+  it('does not crash the command: output is dropped, the recording is still written whole', async () => {
+    const out = join(dir, 'piped.rvr');
+    const child = spawn(process.execPath, [CLI, 'record', '-o', out, join(REPO, 'guests', 'build', 'hello.elf'), '--', 'a', 'b'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    const err: Buffer[] = [];
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const stderr = Buffer.concat(err).toString('utf8');
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(stderr).toMatch(/^retrovisor: recorded \d+ instructions/);
+    expect(status).toBe(3); // the guest's exit code (argc - 1)
+    const replayed = await runCli(['replay', '--verify', out]);
+    expect(replayed.stderr).toBe('');
+    expect(replayed.stdout).toMatch(/^Hello from a RISC-V guest!\n/);
   });
 });

@@ -12,7 +12,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serveTcp } from '../adapter/src/main.js';
 import { ElfFile } from '../src/elf/elf-file.js';
-import { record } from '../src/api/index.js';
+import { record, replay } from '../src/api/index.js';
 import { REPO } from './support/cli.js';
 
 const ADAPTER = join(REPO, 'dist', 'adapter', 'src', 'stdio.js');
@@ -35,6 +35,7 @@ const L = {
   store: lineOf('g_counter = total;'),
   callRecurse: lineOf('total += recurse(3, origin);'),
   square: lineOf('return x * x;'),
+  printf: lineOf('printf("symbols: total'),
 };
 
 let dc: DebugClient;
@@ -161,8 +162,8 @@ describe.each(['O0', 'O2'])('DAP on the symbols guest at -%s (stdio)', (opt) => 
     expect(position.body.icount).toBeGreaterThan(0);
     const bad = dc.evaluateRequest({ expression: 'no_such_variable', context: 'watch' });
     await expect(bad).rejects.toThrow(/No symbol "no_such_variable" in current context/);
-    // Writes are refused with a clear message: the recording's past is fixed.
-    await expect(dc.setVariableRequest({ variablesReference: where.variablesReference, name: 'x', value: '1' })).rejects.toThrow(/cannot change/);
+    // A live session at its frontier can be changed (test 'DAP changes in a live session' has more).
+    expect((await dc.setVariableRequest({ variablesReference: where.variablesReference, name: 'x', value: '1' })).body.value).toBe('1');
   });
 
   it('stops a reverse-continue with a data breakpoint at the store that wrote the variable', async () => {
@@ -181,6 +182,71 @@ describe.each(['O0', 'O2'])('DAP on the symbols guest at -%s (stdio)', (opt) => 
     const f = await top();
     expect(f.name).toBe('main');
     expect(f.line).toBe(L.store);
+  });
+});
+
+describe('DAP breakpoint conditions and expressions in C', () => {
+  it('stops only where a C condition holds, evaluates watches as gdb prints them, and refuses side effects', async () => {
+    await startStdio();
+    await dc.initializeRequest({ adapterID: 'retrovisor', pathFormat: 'path', linesStartAt1: true, columnsStartAt1: true });
+    const first = dc.waitForEvent('stopped') as Promise<DebugProtocol.StoppedEvent>;
+    await dc.launchRequest({ program: elfOf('O0'), console: 'none' } as DebugProtocol.LaunchRequestArguments);
+    // recurse(3, {3, 4}) calls itself with depth 2, 1, 0 and p.x 4, 5, 6.
+    await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [{ line: L.next, condition: 'depth < 2 && p.x != 5' }] });
+    await dc.configurationDoneRequest();
+    expect((await first).body.reason).toBe('breakpoint');
+    const watch = async (expression: string): Promise<string> => (await dc.evaluateRequest({ expression, context: 'watch', frameId: (await top()).id })).body.result;
+    expect(await watch('depth')).toBe('0');
+    expect(await watch('p.x')).toBe('6');
+    expect(await watch('depth == 0 ? p.x * 2 : -1')).toBe('12');
+    expect(await watch('(char)(p.x + 59)')).toBe("65 'A'");
+    // The type goes in the variable's type, as for $pc.
+    const pointer = await dc.evaluateRequest({ expression: '&g_points[1] + 1', context: 'watch' });
+    expect(pointer.body.result).toMatch(/^0x[0-9a-f]+ <g_points\+16>$/);
+    expect(pointer.body.type).toBe('struct point *');
+    expect(await watch('sizeof(struct point) * 2')).toBe('16');
+    expect(await watch('g_matrix[1][0]@3')).toBe('{4, 5, 6}');
+    // CSRs are registers in expressions, as gdb shows them over QEMU (the guest runs in M-mode: priv 3).
+    expect(await watch('$priv == 3 && $mhartid == 0')).toBe('1');
+    expect(await watch('($misa >> 30) + $mhartid')).toBe('1');
+    await expect(dc.evaluateRequest({ expression: 'g_counter = 5', context: 'watch' })).rejects.toThrow(/assignment `=' is not evaluated/);
+    await expect(dc.evaluateRequest({ expression: 'add(1, 2)', context: 'hover' })).rejects.toThrow(/Function calls are not evaluated/);
+    await expect(dc.evaluateRequest({ expression: '1 / (depth - depth)', context: 'watch' })).rejects.toThrow(/Division by zero/);
+    // The condition held nowhere else: the next stop is the end.
+    const end = await resume(() => dc.continueRequest({ threadId: 1 }));
+    expect(end.body.description).toMatch(/exited|end of the recording/);
+  });
+});
+
+describe('DAP changes in a live session', () => {
+  it('sets variables, expressions and memory at the frontier, refuses them in the past, and the saved recording replays them', async () => {
+    await startStdio();
+    const output: string[] = [];
+    dc.on('output', (e: DebugProtocol.OutputEvent) => { if (e.body.category === 'stdout') output.push(e.body.output); });
+    const recordTo = join(dir, 'changed.rvr');
+    await launchTo({ program: elfOf('O0'), recordTo, console: 'debugConsole' }, [L.printf]);
+    const total = await variable('Locals', 'total');
+    const locals = (await dc.scopesRequest({ frameId: (await top()).id })).body.scopes.find((s) => s.name === 'Locals')!;
+    const set = await dc.setVariableRequest({ variablesReference: locals.variablesReference, name: 'total', value: '4321' });
+    expect(set.body.value).toBe('4321');
+    expect(total.value).not.toBe('4321');
+    const expr = await dc.customRequest('setExpression', { expression: 'g_points[1].y', value: '-9', frameId: (await top()).id });
+    expect(expr.body.value).toBe('-9');
+    const buffer = await dc.evaluateRequest({ expression: 'g_buffer', context: 'watch' });
+    const written = await dc.customRequest('writeMemory', { memoryReference: buffer.body.memoryReference, data: Buffer.from('DAP').toString('base64') });
+    expect(written.body.bytesWritten).toBe(3);
+    expect((await dc.evaluateRequest({ expression: 'g_buffer[0]', context: 'watch' })).body.result).toBe("68 'D'");
+    // One step back is the recorded past: changes there are refused, with the reason.
+    await resume(() => dc.stepBackRequest({ threadId: 1, granularity: 'instruction' }));
+    await expect(dc.setVariableRequest({ variablesReference: (await dc.scopesRequest({ frameId: (await top()).id })).body.scopes[0]!.variablesReference, name: 'total', value: '1' }))
+      .rejects.toThrow(/recorded past/);
+    await dc.setBreakpointsRequest({ source: { path: SOURCE }, breakpoints: [] });
+    const end = await resume(() => dc.continueRequest({ threadId: 1 }));
+    expect(end.body.description).toMatch(/exited with status 0/);
+    expect(output.join('')).toContain('symbols: total 4321, calls');
+    await dc.disconnectRequest({});
+    const again = replay(recordTo);
+    expect(again.stdout).toBe(output.join(''));
   });
 });
 
@@ -235,6 +301,8 @@ describe('DAP cancellation', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(['cancelled', 'pause']).toContain(s.body.reason);
     expect((await dc.customRequest('position')).body.icount).toBe(80_000_000);
+    // A replay cannot be changed: the request fails with the reason.
+    await expect(dc.customRequest('setExpression', { expression: '$a0', value: '1' })).rejects.toThrow(/while replaying a recording: its past is fixed/);
   });
 });
 

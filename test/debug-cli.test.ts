@@ -70,6 +70,29 @@ describe('retrovisor debug', () => {
     expect(r.stdout).toMatch(/stop breakpoint icount=\d+ pc=0x[0-9a-f]{8} main/);
   });
 
+  it('prints C expressions as gdb does, with its warnings, and refuses side effects', async () => {
+    const elf = join(REPO, 'guests', 'symbols', 'build', 'symbols-O0.elf');
+    const r = await batch(elf, ['b leaf', 'c', 'p depth + where.x * 2', 'p 1 << 32', 'p (enum flags)5', 'p sp', 'p g_counter = 1', 'frame 1', 'p p.y << depth']);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[2]).toBe('depth + where.x * 2 = 14');
+    expect(lines.slice(3, 5)).toEqual(['warning: left shift count >= width of type', '1 << 32 = 0']);
+    expect(lines[5]).toBe('(enum flags)5 = (F_READ | F_EXEC)');
+    // No variable is called sp: the register.
+    expect(lines[6]).toMatch(/^sp = 0x8[0-9a-f]{7} -?\d+$/);
+    expect(lines[7]).toMatch(/^error: The assignment `=' is not evaluated/);
+    expect(lines[9]).toBe('p.y << depth = 32');
+  });
+
+  it('finishes out of a function whose caller reached it by a tail call, as gdb does', async () => {
+    // At -O2 recurse(0) jumps to leaf (a tail call); leaf returns straight to the recurse(1) frame above.
+    const r = await batch(join(REPO, 'guests', 'symbols', 'build', 'symbols-O2.elf'), ['b leaf', 'c', 'finish', 'bt']);
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[2]).toMatch(/^stop step icount=\d+ pc=0x[0-9a-f]{8} recurse\+0x[0-9a-f]+ at symbols\.c:\d+$/);
+    expect(lines[3]).toMatch(/^#0 +recurse \(depth=depth@entry=1, /);
+  });
+
   it('reports a missing recording in one line', async () => {
     const r = await runCli(['debug', join(dir, 'nope.rvr')]);
     expect(r.status).toBe(125);

@@ -58,3 +58,41 @@ describe('device tree of the virt board', () => {
     expect(Buffer.from(readFileSync(file)).equals(Buffer.from(dtb))).toBe(true);
   });
 });
+
+describe('device tree of the board a kernel boots on', () => {
+  const kernelBoard = new VirtBoard({ memory: 128 * 1024 * 1024, virtio: { drive: new Uint8Array(4096) } }, new NoHostInput());
+  const blob = encodeFdt(kernelBoard.deviceTree({ bootArgs: 'console=ttyS0', initrd: { start: 0x84000000, end: 0x84001600 } }));
+  const tree = readFdt(blob);
+
+  it('has QEMU virt\'s eight virtio-mmio slots on PLIC sources 1-8', () => {
+    const soc = child(tree, 'soc');
+    for (let i = 0; i < 8; i++) {
+      const base = 0x10001000 + i * 0x1000;
+      const slot = child(soc, `virtio_mmio@${base.toString(16)}`);
+      expect(str(slot, 'compatible')).toBe('virtio,mmio');
+      expect(cells(slot, 'reg')).toEqual([0, base, 0, 0x1000]);
+      expect(cells(slot, 'interrupts')).toEqual([i + 1]);
+    }
+  });
+
+  it('names the initrd in /chosen, and does not advertise Sstc', () => {
+    const chosen = child(tree, 'chosen');
+    expect(cells(chosen, 'linux,initrd-start')).toEqual([0, 0x84000000]);
+    expect(cells(chosen, 'linux,initrd-end')).toEqual([0, 0x84001600]);
+    expect(str(child(child(tree, 'cpus'), 'cpu@0'), 'riscv,isa')).not.toContain('sstc');
+  });
+
+  it('is accepted by dtc, and written by `retrovisor dtb --virtio`', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rv-dtb-'));
+    const file = join(dir, 'virt.dtb');
+    const r = await runCli(['dtb', '-o', file, '--virtio']);
+    expect(r.status).toBe(0);
+    const tree2 = readFdt(new Uint8Array(readFileSync(file)));
+    expect(str(child(child(tree2, 'soc'), 'virtio_mmio@10008000'), 'compatible')).toBe('virtio,mmio');
+    if (!hasTool('dtc')) return;
+    const d = spawnSync('dtc', ['-I', 'dtb', '-O', 'dts', file], { encoding: 'utf8' });
+    expect(d.stderr).toBe('');
+    expect(d.status).toBe(0);
+    expect(d.stdout).toContain('compatible = "virtio,mmio"');
+  });
+});

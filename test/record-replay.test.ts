@@ -10,6 +10,8 @@ import { makeElf } from './support/make-elf.js';
 import { RecordingReader } from '../src/replay/recording-file.js';
 import { CLI, REPO, runCli } from './support/cli.js';
 import { node24 } from './support/node24.js';
+import { DebugTarget } from '../src/debugger/debug-target.js';
+import { LiveHost } from '../src/host/live-host.js';
 import { rewriteRecording } from './support/rewrite-recording.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rv-rr-'));
@@ -50,6 +52,14 @@ beforeAll(async () => {
   writeFileSync(elf, makeElf({ segments: [{ paddr: 0x80000000, data: bytesOf(ENTROPY_PROGRAM) }] }));
   const file = join(dir, 'entropy.rvr');
   recorded.set('entropy', { file, run: await record({ program: elf, output: file, clock: 'host' }) });
+  // A live debug session in which the debugger changed a variable (test/debugger-writes.test.ts has the details).
+  const edited = join(dir, 'debugger-write.rvr');
+  const target = new DebugTarget({ program: guest('sort'), host: new LiveHost({ commandLine: 'sort' }) });
+  await target.seek(5000);
+  target.assign('$a0', '7', 0);
+  await target.continue();
+  await target.saveRecording(edited);
+  recorded.set('debugger-write', { file: edited, run: replay(edited) });
 });
 
 describe.each(CASES.map((c) => c.name))('record and replay of %s', (name) => {

@@ -94,3 +94,39 @@ describe('symbols API', () => {
     expect(elf.entry).toBeGreaterThan(0);
   });
 });
+
+describe('symbols API on clang builds', () => {
+  it('stops `break FUNCTION` at the row clang marks prologue_end', () => {
+    const { symbols } = load('symbols-clang-O0');
+    const add = symbols.functionsNamed('add')[0]!;
+    // gdb: "Breakpoint 8 at 0x800001f0: file guests/symbols/symbols.c, line 40."
+    expect(symbols.breakpointAddresses('add')).toEqual([0x800001f0]);
+    expect(symbols.breakpointAddresses('add')[0]).toBeGreaterThan(add.entry);
+    expect(symbols.lineAt(0x800001f0)).toMatchObject({ file: 'guests/symbols/symbols.c', line: 40 });
+  });
+
+  it('reads clang\'s .debug_frame (CIE version 4) through main\'s prologue', () => {
+    const { symbols } = load('symbols-clang-O2');
+    const main = symbols.functionsNamed('main')[0]!;
+    const at = (pc: number): string => {
+      const row = symbols.cfi.rowAt(pc)!;
+      return row.cfa.kind === 'register' ? `x${row.cfa.register}+${row.cfa.offset} ra:${row.registers.get(1)?.kind ?? 'same'}` : 'expr';
+    };
+    // readelf: DW_CFA_def_cfa_offset 48 after the first instruction; the saves are described after the last store.
+    expect(at(main.entry)).toBe('x2+0 ra:same');
+    expect(at(main.entry + 2)).toBe('x2+48 ra:same');
+    expect(at(main.entry + 0x14)).toBe('x2+48 ra:offset');
+    for (let pc = main.entry; pc < main.ranges[0]!.high; pc += 2) expect(symbols.cfi.rowAt(pc)).toBeDefined();
+  });
+
+  it('refuses to follow a pointer that is optimized out, as gdb does', () => {
+    const { symbols, rom } = load('symbols-clang-O2');
+    // In fill's loop at -O2 clang keeps no location for `out` (gdb: "fill (out=<optimized out>, ...)").
+    const pc = symbols.breakpointAddresses('symbols.c:84')[0]!;
+    const machine: Machine = { readRegister: (n) => (n === PC_REGISTER ? pc : 0), readMemory: rom.readMemory };
+    const frames = symbols.unwind(machine, { limit: 1 });
+    expect(frames[0]!.function).toBe('fill');
+    expect(symbols.formatValue(symbols.evaluate('out', frames, 0, machine), machine, { topLevel: true })).toBe('<optimized out>');
+    for (const e of ['*out', 'out[0]', 'out[i]']) expect(() => symbols.evaluate(e, frames, 0, machine), e).toThrow(new SymbolsError('value has been optimized out'));
+  });
+});

@@ -64,6 +64,8 @@ beforeAll(async () => {
   await record({ program: elf, output: writes, input: 'at 0 "WXYZ"\n' });
 });
 
+const fullDigestAt = (t: Timeline) => fullDigest(t.vm);
+
 /** The full state digest of a straight replay to `icount`. */
 function straight(file: string, icount: number): string {
   const r = new Replayer(RecordingReader.open(file));
@@ -157,6 +159,89 @@ describe('lastWrite', () => {
     expect(w!.pc).toBe(seen[nth - 1]!.pc);
     const mem = t.vm.board.ram.read(target, 4);
     expect(new DataView(mem.buffer).getUint32(0, true)).toBe(value >>> 0);
+  });
+});
+
+describe('watchpoint timing', () => {
+  const target = 0x80100000;
+  /** Every write to the word, forward, with the default timing: [icount of the writer, pc]. */
+  async function writers(): Promise<{ icount: number; pc: number }[]> {
+    const t = new Timeline(RecordingReader.open(writes));
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const seen: { icount: number; pc: number }[] = [];
+    for (;;) {
+      const stop = await t.continueForward();
+      if (stop.kind !== 'watchpoint') return seen;
+      expect(stop.icount).toBe(stop.access!.icount + 1); // completed: just after the writer
+      seen.push({ icount: stop.access!.icount, pc: stop.access!.pc });
+    }
+  }
+
+  it('pending: forward stops just before the writer, reverse just after it, and the trigger fires where it stands', async () => {
+    const seen = await writers();
+    expect(seen.length).toBeGreaterThanOrEqual(3);
+    const t = new Timeline(RecordingReader.open(writes), { watchTiming: 'pending' });
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const first = await t.continueForward();
+    expect(first.kind).toBe('watchpoint');
+    expect(t.icount).toBe(seen[0]!.icount);
+    expect(t.vm.board.hart.pc >>> 0).toBe(seen[0]!.pc);
+    // Resuming without stepping over the access triggers again at once, as a hardware trigger does.
+    expect((await t.continueForward()).icount).toBe(seen[0]!.icount);
+    const stepOver = async () => {
+      const saved = t.watchpoints.splice(0);
+      await t.stepForward();
+      t.watchpoints.push(...saved);
+    };
+    await stepOver();
+    const second = await t.continueForward();
+    expect(second.icount).toBe(seen[1]!.icount);
+    await stepOver();
+    // Backwards: the write just made is the first one crossed; the stop is after it.
+    const back = await t.reverseContinue();
+    expect(back.kind).toBe('watchpoint');
+    expect(back.access!.icount).toBe(seen[1]!.icount);
+    expect(t.icount).toBe(seen[1]!.icount + 1);
+    t.watchpoints.length = 0;
+    await t.stepBack();
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const earlier = await t.reverseContinue();
+    expect(earlier.access!.icount).toBe(seen[0]!.icount);
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+  });
+
+  it('pending: a single step across a watched access stops for it without moving, either way', async () => {
+    const seen = await writers();
+    const t = new Timeline(RecordingReader.open(writes), { watchTiming: 'pending' });
+    await t.seek(seen[0]!.icount);
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const onto = await t.stepForward();
+    expect(onto.kind).toBe('watchpoint');
+    expect(t.icount).toBe(seen[0]!.icount);
+    t.watchpoints.length = 0;
+    expect((await t.stepForward()).kind).toBe('step');
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    const back = await t.stepBack();
+    expect(back.kind).toBe('watchpoint');
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+    // Steps that touch nothing watched move as usual.
+    expect((await t.stepForward()).kind).toBe('step');
+    expect(t.icount).toBe(seen[0]!.icount + 2);
+    expect((await t.stepBack()).kind).toBe('step');
+    expect(t.icount).toBe(seen[0]!.icount + 1);
+    expect(fullDigestAt(t)).toBe(straight(writes, seen[0]!.icount + 1));
+  });
+
+  it('completed (the default): reverse stops at the writer, and resuming from there does not stop for it again', async () => {
+    const seen = await writers();
+    const t = new Timeline(RecordingReader.open(writes));
+    t.watchpoints.push({ address: target, length: 4, kind: WatchKind.Write });
+    await t.seek(seen[2]!.icount);
+    const back = await t.reverseContinue();
+    expect(t.icount).toBe(seen[1]!.icount);
+    expect(back.access!.pc).toBe(seen[1]!.pc);
+    expect((await t.continueForward()).icount).toBe(seen[1]!.icount + 1);
   });
 });
 
@@ -254,5 +339,23 @@ describe('fork', () => {
     // The original is untouched, and the timeline still stands where it was.
     expect(replay(original).digest).toBe(before.digest);
     expect(t.icount).toBe(at);
+  });
+});
+
+describe('several clients on one timeline', () => {
+  it('stop for the union of their points; replacing one client’s leaves the others’', () => {
+    const t = new Timeline(RecordingReader.open(crc));
+    const editor = {};
+    const commands = {};
+    t.setPointsOf(editor, { breakpoints: [0x80000010, 0x80000020], watchpoints: [], catchpoints: { traps: new Set([8]), interruptCauses: new Set([7]) } });
+    t.setPointsOf(commands, { breakpoints: [0x80000020, 0x80000030], watchpoints: [{ address: 0x80200000, length: 4, kind: WatchKind.Write }], catchpoints: { traps: new Set([2]), privilege: true } });
+    expect([...t.breakpoints].sort()).toEqual([0x80000010, 0x80000020, 0x80000030]);
+    expect(t.watchpoints).toHaveLength(1);
+    expect(t.catchpoints).toEqual({ traps: new Set([8, 2]), interruptCauses: new Set([7]), privilege: true });
+    t.setPointsOf(editor, { breakpoints: [], watchpoints: [], catchpoints: { traps: 'all', interrupts: true } });
+    expect([...t.breakpoints].sort()).toEqual([0x80000020, 0x80000030]);
+    expect(t.catchpoints).toEqual({ traps: 'all', interrupts: true, privilege: true });
+    expect(t.pointsOf(commands).watchpoints).toHaveLength(1);
+    expect(t.pointsOf({}).breakpoints).toEqual([]);
   });
 });

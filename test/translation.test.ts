@@ -312,6 +312,7 @@ describe('the suite over both engines', () => {
   const ONCE = [
     'architecture', 'cli-bad-input', 'determinism', 'devices-plic', 'devices-uart', 'disassembler', 'fdt', 'hart-encode',
     'isa-golden', 'isa-table', 'symbols-api', 'symbols-gdb', 'symbols-lines',
+    'expression-parser', 'symbols-dwarf5', 'symbols-expressions', 'virtio', 'extension-manifest',
     'translation', 'lockstep-guests', 'translation-recordings',
   ];
 

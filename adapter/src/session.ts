@@ -5,14 +5,14 @@
  */
 import * as path from 'node:path';
 import {
-  Breakpoint, ContinuedEvent, Event, InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent,
+  Breakpoint, ErrorDestination, Event, InitializedEvent, InvalidatedEvent, LoggingDebugSession, OutputEvent,
   ProgressEndEvent, ProgressStartEvent, ProgressUpdateEvent, Scope, Source, StackFrame, StoppedEvent, TerminatedEvent, Thread,
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugSession as CommandSession } from '../../src/debugger/debug-session.js';
 import { DebugTarget, TargetError, TRAP_CAUSES, type Granularity } from '../../src/debugger/debug-target.js';
 import type { StepKind } from '../../src/debugger/source-debugger.js';
-import { ScriptedConsole, parseConsoleScript } from '../../src/host/console-script.js';
+import { ScriptedConsole } from '../../src/host/console-script.js';
 import { LiveHost } from '../../src/host/live-host.js';
 import { RecordingError } from '../../src/replay/recording-file.js';
 import { ElfError } from '../../src/elf/elf-file.js';
@@ -20,6 +20,8 @@ import { LoadError } from '../../src/machine/loader.js';
 import { Divergence } from '../../src/replay/divergence.js';
 import type { Stop } from '../../src/timeline/timeline.js';
 import { QueueConsole } from './queue-console.js';
+import { TerminalConsole } from './terminal-console.js';
+import { TimelineEventsRequest } from './timeline-events.js';
 
 /** Launch arguments (documented in the README, "VS Code launch configuration"). */
 export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
@@ -36,8 +38,12 @@ export interface LaunchArguments extends DebugProtocol.LaunchRequestArguments {
   semihostRoot?: string;
   /** A console input script for the guest (see README "Input scripts"). */
   input?: string;
-  /** Where the guest console is: the debug console (type `> text` there to send input) or nowhere. */
-  console?: 'debugConsole' | 'none';
+  /**
+   * Where the guest console is: the editor's integrated terminal (input typed
+   * there goes to the guest), the debug console (type `> text` there to send
+   * input), or nowhere.
+   */
+  console?: 'integratedTerminal' | 'debugConsole' | 'none';
   /** Save the live session's recording here when the session ends. */
   recordTo?: string;
   /** Checkpoint memory budget in MiB (default 512). */
@@ -67,8 +73,13 @@ export class RetrovisorSession extends LoggingDebugSession {
   private lastPercent = -1;
   private console: QueueConsole | undefined;
   private clientProgress = false;
+  private clientTerminal = false;
+  /** The guest console in the client's integrated terminal, when launched with console "integratedTerminal". */
+  private terminal: TerminalConsole | undefined;
   private clientInvalidated = false;
   private linesStartAt1 = true;
+  /** The machine events of the recording, for timeline views (adapter/src/timeline-events.ts). */
+  private readonly timelineEvents = new TimelineEventsRequest(() => this.target);
 
   constructor() {
     super();
@@ -77,6 +88,21 @@ export class RetrovisorSession extends LoggingDebugSession {
   }
 
   // ------------------------------------------------------------ setup
+
+  /**
+   * A request handler that threw: the base class would answer with a stack
+   * trace; answer with a message a person can read instead.
+   */
+  protected override sendErrorResponse(response: DebugProtocol.Response, codeOrMessage: number | DebugProtocol.Message, format?: string, variables?: Record<string, string>, dest?: ErrorDestination): void {
+    if (codeOrMessage === 1104) {
+      const text = this.target === undefined && !['initialize', 'launch', 'disconnect', 'terminate'].includes(response.command)
+        ? `${response.command}: no program is being debugged (launch one first)`
+        : `${response.command} failed: internal error: ${variables?.['_exception'] ?? 'unknown'}`;
+      super.sendErrorResponse(response, 1104, text, undefined, ErrorDestination.User);
+      return;
+    }
+    super.sendErrorResponse(response, codeOrMessage as number, format, variables, dest);
+  }
 
   /** The protocol's default path format is `path`; the base class refuses a client that leaves it out. */
   protected override dispatchRequest(request: DebugProtocol.Request): void {
@@ -89,6 +115,7 @@ export class RetrovisorSession extends LoggingDebugSession {
 
   protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
     this.clientProgress = args.supportsProgressReporting === true;
+    this.clientTerminal = args.supportsRunInTerminalRequest === true;
     this.clientInvalidated = args.supportsInvalidatedEvent === true;
     this.linesStartAt1 = args.linesStartAt1 !== false;
     response.body = {
@@ -131,13 +158,35 @@ export class RetrovisorSession extends LoggingDebugSession {
     args ??= {};
     try {
       this.launchArgs = args;
+      if (args.console === 'integratedTerminal') await this.openTerminal(args);
       this.target = this.createTarget(args);
       this.commands = new CommandSession(this.target.timeline, this.target.symbols, this.target.source);
       this.sendResponse(response);
       this.sendEvent(new InitializedEvent());
     } catch (e) {
+      this.terminal?.close();
+      this.terminal = undefined;
       this.sendErrorResponse(response, 1001, userMessage(e));
     }
+  }
+
+  /** Starts the guest console in the client's terminal, or falls back to the debug console when the client has none. */
+  private async openTerminal(args: LaunchArguments): Promise<void> {
+    if (!this.clientTerminal) {
+      this.sendEvent(new OutputEvent('Retrovisor: this editor cannot run a terminal for the guest console; using the debug console (type "> text" to send input)\n', 'console'));
+      return;
+    }
+    const terminal = await TerminalConsole.open();
+    this.terminal = terminal;
+    const [command, ...rest] = terminal.command();
+    this.runInTerminalRequest({
+      kind: 'integrated', title: `Retrovisor: ${path.basename(args.program ?? args.recording ?? 'guest')}`, cwd: args.cwd ?? process.cwd(), args: [command!, ...rest],
+      // Inside desktop VS Code's extension host, process.execPath is Electron: make it plain Node.
+      env: { ELECTRON_RUN_AS_NODE: '1' },
+    }, 10_000, (r) => {
+      if (!r.success) this.sendEvent(new OutputEvent(`Retrovisor: could not open the guest console terminal (${r.message ?? 'refused'}); guest output goes to the debug console\n`, 'stderr'));
+      if (!r.success && this.terminal === terminal) this.terminal = undefined;
+    });
   }
 
   private createTarget(args: LaunchArguments): DebugTarget {
@@ -149,7 +198,7 @@ export class RetrovisorSession extends LoggingDebugSession {
     let host: LiveHost | undefined;
     if (args.program !== undefined) {
       const script = args.input !== undefined ? ScriptedConsole.fromFile(resolve(args.input)) : undefined;
-      this.console = script === undefined && args.console !== 'none' ? new QueueConsole() : undefined;
+      this.console = script === undefined && args.console !== 'none' ? this.terminal?.input ?? new QueueConsole() : undefined;
       host = new LiveHost({
         semihostRoot: args.semihostRoot === undefined ? undefined : resolve(args.semihostRoot),
         commandLine: [args.program, ...(args.args ?? [])].join(' '),
@@ -166,7 +215,10 @@ export class RetrovisorSession extends LoggingDebugSession {
       sourceDirectories: [cwd, ...(args.sourceDirectories ?? []).map(resolve)],
       sourceMap: args.sourceMap,
       clock: args.clock,
-      onOutput: (text, category) => { if (args.console !== 'none') this.sendEvent(new OutputEvent(text, category)); },
+      onOutput: (text, category) => {
+        if (this.terminal !== undefined) this.terminal.write(text);
+        else if (args.console !== 'none') this.sendEvent(new OutputEvent(text, category));
+      },
     });
   }
 
@@ -210,7 +262,9 @@ export class RetrovisorSession extends LoggingDebugSession {
       breakpoint: 'breakpoint', watchpoint: 'data breakpoint', trap: 'exception', interrupt: 'exception', privilege: 'exception',
       mmio: 'exception', console: 'exception', step: 'step', end: 'step', start: 'step', exit: 'step', cancelled: 'pause',
     }[stop.kind];
-    const e = new StoppedEvent(reason, THREAD) as DebugProtocol.StoppedEvent;
+    const hit = stop.kind === 'breakpoint' && forced === undefined ? this.target!.breakpointsAt(stop.pc) : undefined;
+    const e = new StoppedEvent(hit === undefined || hit.kind === 'source' ? reason : `${hit.kind} breakpoint`, THREAD) as DebugProtocol.StoppedEvent;
+    if (hit !== undefined) e.body.hitBreakpointIds = hit.ids;
     const description = stop.kind === 'end' ? 'end of the recording' : stop.kind === 'start' ? 'start of the recording'
       : stop.kind === 'exit' ? stop.detail : stop.kind === 'watchpoint' || stop.kind === 'trap' || stop.kind === 'interrupt' || stop.kind === 'privilege' ? stop.detail : undefined;
     if (description !== undefined) {
@@ -308,6 +362,12 @@ export class RetrovisorSession extends LoggingDebugSession {
 
   private gotoSource: { path: string; line: number } | undefined;
 
+  /** After a jump in time (seek, goto, restart) every view of the state is stale. */
+  private jumped(stop: Stop): Stop {
+    if (this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['stacks', 'variables']));
+    return stop;
+  }
+
   protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments, request?: DebugProtocol.Request): void {
     if (this.busy(response)) return;
     const g = this.gotoSource;
@@ -316,7 +376,7 @@ export class RetrovisorSession extends LoggingDebugSession {
       return;
     }
     this.sendResponse(response);
-    void this.operate(request?.seq ?? -1, (signal) => this.target!.gotoLine(g.path, g.line, args.targetId === 1, { signal }), 'goto', 'goto');
+    void this.operate(request?.seq ?? -1, async (signal) => this.jumped(await this.target!.gotoLine(g.path, g.line, args.targetId === 1, { signal })), 'goto', 'goto');
   }
 
   /** Custom requests: reverse step in/out, seek to an icount, save a live recording, run a debugger command. */
@@ -337,13 +397,12 @@ export class RetrovisorSession extends LoggingDebugSession {
         }
         if (this.busy(response)) return;
         this.sendResponse(response);
-        void this.operate(seq, async (signal) => {
-          const stop = await this.target!.seek(icount, { signal });
-          if (this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['stacks', 'variables']));
-          return stop;
-        }, 'seek', 'goto');
+        void this.operate(seq, async (signal) => this.jumped(await this.target!.seek(icount, { signal })), 'seek', 'goto');
         return;
       }
+      case 'timelineEvents':
+        void this.timelineEvents.answer(response, args, (r) => this.sendResponse(r));
+        return;
       case 'position':
         response.body = { icount: this.target?.icount, end: this.target?.timeline.end, furthest: this.target?.timeline.furthest };
         this.sendResponse(response);
@@ -357,7 +416,7 @@ export class RetrovisorSession extends LoggingDebugSession {
     if (this.busy(response)) return;
     this.sendResponse(response);
     // Time travel: restarting is going back to the first instruction.
-    void this.operate(request?.seq ?? -1, (signal) => this.target!.seek(0, { signal }), 'restart', 'entry');
+    void this.operate(request?.seq ?? -1, async (signal) => this.jumped(await this.target!.seek(0, { signal })), 'restart', 'entry');
   }
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
@@ -387,6 +446,8 @@ export class RetrovisorSession extends LoggingDebugSession {
       }
     }
     t.timeline.vm.board.host.close();
+    this.terminal?.close();
+    this.terminal = undefined;
   }
 
   // ------------------------------------------------------------ breakpoints
@@ -434,21 +495,14 @@ export class RetrovisorSession extends LoggingDebugSession {
   }
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
-    const level = args.frameId === undefined ? 0 : args.frameId - 1;
-    const expr = args.variablesReference !== undefined && args.variablesReference !== 0 ? this.evaluateNameOf(args.variablesReference, args.name) ?? args.name : args.name;
-    const info = this.target!.dataBreakpointInfo(expr, level);
+    const child = args.variablesReference !== undefined && args.variablesReference !== 0 ? this.target!.childExpression(args.variablesReference, args.name) : undefined;
+    const info = child !== undefined
+      ? this.target!.dataBreakpointInfo(child.expression, child.level)
+      : this.target!.dataBreakpointInfo(args.name, args.frameId === undefined ? 0 : args.frameId - 1);
     response.body = info === undefined
       ? { dataId: null, description: `${args.name} is not in memory (a register or an optimized-out value)` }
       : { dataId: info.dataId, description: info.description, accessTypes: ['write', 'read', 'readWrite'], canPersist: false };
     this.sendResponse(response);
-  }
-
-  private evaluateNameOf(reference: number, name: string): string | undefined {
-    try {
-      return this.target!.variables(reference).find((v) => v.name === name)?.evaluateName;
-    } catch {
-      return undefined;
-    }
   }
 
   protected override setDataBreakpointsRequest(response: DebugProtocol.SetDataBreakpointsResponse, args: DebugProtocol.SetDataBreakpointsArguments): void {
@@ -533,24 +587,39 @@ export class RetrovisorSession extends LoggingDebugSession {
     }
   }
 
+  // Changes are possible in a live session at its frontier: each is logged, so the recording still replays.
+
   protected override setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): void {
-    this.refuse(response, `the variable ${args.name}`);
+    this.change(response, () => {
+      const v = this.target!.setVariable(args.variablesReference, args.name, args.value);
+      response.body = { value: v.value, type: v.type, variablesReference: v.reference, memoryReference: v.memoryReference };
+    });
   }
 
   protected override setExpressionRequest(response: DebugProtocol.SetExpressionResponse, args: DebugProtocol.SetExpressionArguments): void {
-    this.refuse(response, args.expression);
+    this.change(response, () => {
+      const v = this.target!.assign(args.expression, args.value, args.frameId === undefined ? 0 : args.frameId - 1);
+      response.body = { value: v.value, type: v.type, variablesReference: v.reference, memoryReference: v.memoryReference };
+    });
   }
 
   protected override writeMemoryRequest(response: DebugProtocol.WriteMemoryResponse, args: DebugProtocol.WriteMemoryArguments): void {
-    this.refuse(response, `memory at ${args.memoryReference}`);
+    this.change(response, () => {
+      const address = (parseInt(args.memoryReference, 16) + (args.offset ?? 0)) >>> 0;
+      response.body = { bytesWritten: this.target!.writeMemory(address, new Uint8Array(Buffer.from(args.data, 'base64'))) };
+    });
   }
 
-  private refuse(response: DebugProtocol.Response, what: string): void {
+  private change(response: DebugProtocol.Response, apply: () => void): void {
+    if (this.busy(response)) return;
     try {
-      this.target!.refuseWrite(what);
+      apply();
     } catch (e) {
       this.sendErrorResponse(response, 1008, userMessage(e));
+      return;
     }
+    this.sendResponse(response);
+    if (this.clientInvalidated) this.sendEvent(new InvalidatedEvent(['variables']));
   }
 
   protected override readMemoryRequest(response: DebugProtocol.ReadMemoryResponse, args: DebugProtocol.ReadMemoryArguments): void {
@@ -611,4 +680,3 @@ export function userMessage(e: unknown): string {
   return String(e);
 }
 
-export { parseConsoleScript, ContinuedEvent };

@@ -20,7 +20,7 @@ import { RecordingReader } from '../replay/recording-file.js';
 import { Recorder } from '../replay/recorder.js';
 import { Replayer } from '../replay/replayer.js';
 import { fullDigest } from '../replay/state-check.js';
-import { GuestVm } from '../vm/guest-vm.js';
+import { GuestVm, type KernelGuest } from '../vm/guest-vm.js';
 import { driveLive } from '../vm/live-driver.js';
 
 export { Divergence } from '../replay/divergence.js';
@@ -29,9 +29,23 @@ export { ElfError } from '../elf/elf-file.js';
 export { LoadError } from '../machine/loader.js';
 export { ScriptError, type ScriptStep } from '../host/console-script.js';
 
+/** A Linux kernel to boot instead of an ELF program (see README "Booting Linux"). */
+export interface KernelOptions {
+  /** Path of the raw RV32 Image (arch/riscv/boot/Image). */
+  readonly image: string;
+  /** Path of the initrd (an initramfs cpio). */
+  readonly initrd?: string;
+  /** Path of a disk image for virtio-blk (never modified). */
+  readonly drive?: string;
+  /** The kernel command line. */
+  readonly append?: string;
+}
+
 export interface GuestOptions {
-  /** Path of the guest ELF. */
-  readonly program: string;
+  /** Path of the guest ELF (or give `kernel`). */
+  readonly program?: string;
+  /** A Linux kernel to boot (instead of `program`). */
+  readonly kernel?: KernelOptions;
   /** Guest arguments (the semihosting command line is the program path followed by these). */
   readonly args?: readonly string[];
   /** Console input: a script (see README "Input scripts") as text or parsed steps. None by default. */
@@ -69,21 +83,33 @@ export interface RunResult {
   readonly digest: string;
 }
 
-function guestSetup(options: GuestOptions) {
+function readBytes(file: string): Uint8Array {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(options.program);
+    bytes = readFileSync(file);
   } catch (e) {
-    throw new Error(`cannot read ${options.program}: ${(e as Error).message}`);
+    throw new Error(`cannot read ${file}: ${(e as Error).message}`);
   }
-  const elf = new ElfFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options.program);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function guestSetup(options: GuestOptions) {
+  const k = options.kernel;
+  if ((options.program === undefined) === (k === undefined)) throw new Error('give either a program or a kernel');
+  const name = options.program ?? k!.image;
+  const elf = options.program === undefined ? undefined : new ElfFile(readBytes(options.program), options.program);
+  const kernel: KernelGuest | undefined = k === undefined ? undefined : {
+    image: readBytes(k.image), name: k.image,
+    initrd: k.initrd === undefined ? undefined : readBytes(k.initrd), initrdName: k.initrd,
+    drive: k.drive === undefined ? undefined : readBytes(k.drive), driveName: k.drive,
+  };
   const steps = options.input === undefined ? [] : typeof options.input === 'string' ? parseConsoleScript(options.input) : options.input;
   let pause: () => void = () => {};
   const console = new ScriptedConsole(steps, () => pause());
   const root = options.semihostRoot === undefined ? undefined : path.resolve(options.semihostRoot);
   if (root !== undefined && !statSync(root).isDirectory()) throw new Error(`${root} is not a directory`);
-  const host = new LiveHost({ semihostRoot: root, commandLine: [options.program, ...(options.args ?? [])].join(' '), console });
-  return { elf, console, host, setPause: (f: () => void) => { pause = f; } };
+  const host = new LiveHost({ semihostRoot: root, commandLine: [name, ...(options.args ?? [])].join(' '), console });
+  return { name, elf, kernel, bootArgs: k?.append, console, host, setPause: (f: () => void) => { pause = f; } };
 }
 
 async function drive(vm: GuestVm, options: GuestOptions, console: ScriptedConsole, runUntil?: (t: number) => ReturnType<GuestVm['runUntil']>) {
@@ -102,9 +128,9 @@ async function drive(vm: GuestVm, options: GuestOptions, console: ScriptedConsol
 
 /** Runs a guest live (no recording) with scripted input. */
 export async function run(options: GuestOptions): Promise<RunResult> {
-  const { elf, console, host, setPause } = guestSetup(options);
+  const { elf, kernel, bootArgs, console, host, setPause } = guestSetup(options);
   try {
-    const vm = new GuestVm({ elf, memory: options.memory, clock: options.clock }, host);
+    const vm = new GuestVm({ elf, kernel, bootArgs, memory: options.memory, clock: options.clock }, host);
     setPause(() => vm.monitor.requestPause());
     const r = await drive(vm, options, console);
     return result(r.stdout, r.stderr, r.summary.end, r.summary.stop, vm);
@@ -115,10 +141,10 @@ export async function run(options: GuestOptions): Promise<RunResult> {
 
 /** Runs a guest with scripted input and records it to `options.output`. */
 export async function record(options: RecordOptions): Promise<RunResult> {
-  const { elf, console, host, setPause } = guestSetup(options);
+  const { name, elf, kernel, bootArgs, console, host, setPause } = guestSetup(options);
   try {
     const recorder = new Recorder({
-      output: options.output, elf, programName: options.program, args: options.args ?? [],
+      output: options.output, elf, kernel, bootArgs, programName: name, args: options.args ?? [],
       memory: options.memory ?? 128 * 1024 * 1024, checkInterval: options.checkInterval, source: host, clock: options.clock,
     });
     setPause(() => recorder.vm.monitor.requestPause());

@@ -1,7 +1,8 @@
 /**
  * `retrovisor debug`: the command-line debugger over a recording's timeline.
- * Given an ELF, it records the run first (with --input for console input:
- * stdin is the debugger's), then debugs that recording.
+ * Given an ELF (or --kernel), it records the run first (with --input for
+ * console input: stdin is the debugger's), then debugs that recording.
+ * Symbols come from the program, or from --symbols (a kernel's vmlinux).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,11 +22,13 @@ import { Timeline } from '../timeline/timeline.js';
 import { ElfFile } from '../elf/elf-file.js';
 import { SymbolMap } from '../elf/symbol-map.js';
 import { driveLive } from '../vm/live-driver.js';
-import { readElf, semihostRootOf } from './run-command.js';
+import { guestOperands, kernelOptions, selectGuest, semihostRootOf, type KernelOptions } from './run-command.js';
+import { readSymbolFile } from '../symbols/symbol-file.js';
 import { applyTranslationFlags, translationFlags, type TranslationFlags } from './translation-flags.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
-interface DebugOptions extends TranslationFlags {
+interface DebugOptions extends KernelOptions, TranslationFlags {
+  readonly symbols?: string;
   readonly batch?: string;
   readonly ex?: string[];
   readonly input?: string;
@@ -37,21 +40,22 @@ interface DebugOptions extends TranslationFlags {
 }
 
 export function registerDebug(program: Command): void {
-  translationFlags(program
-    .command('debug')
+  translationFlags(kernelOptions(program
+    .command('debug'))
     .description('debug a recording forwards and backwards (given an ELF, record its run first)')
-    .argument('<target>', 'a .rvr recording, or a guest ELF to record and debug')
+    .argument('[target]', 'a .rvr recording, or a guest ELF to record and debug (or give --kernel)')
     .argument('[args...]', 'guest arguments when recording an ELF (after --)')
     .option('--batch <file>', 'run the commands in this file, print their results, and exit')
     .option('--ex <command>', 'run this command (repeatable; also -ex), then stay interactive unless --batch', (v: string, prev: string[] = []) => [...prev, v])
     .option('--input <file>', 'console input script when recording an ELF')
     .option('--max-insns <n>', 'stop recording an ELF after this many instructions', '1000000000')
-    .option('-m, --memory <size>', 'guest RAM when recording an ELF', '128M')
+    .option('-m, --memory <size>', 'guest RAM when recording an ELF or a kernel', '128M')
     .option('--semihost-root <dir>', 'host files for the guest when recording an ELF')
     .option('--budget <size>', 'checkpoint memory budget', '512M')
-    .option('--source-dir <dir>', 'where to look for source files (repeatable)', (v: string, prev: string[] = []) => [...prev, v]))
-    .action(async (target: string, args: string[], opts: DebugOptions) => {
-      process.exitCode = await debugTarget(target, args, opts);
+    .option('--source-dir <dir>', 'where to look for source files (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--symbols <elf>', 'symbols and debug information from this ELF (a kernel\'s vmlinux, also gzipped) instead of the program'))
+    .action(async (target: string | undefined, args: string[], opts: DebugOptions, cmd: Command) => {
+      process.exitCode = await debugTarget(...guestOperands(target, args, opts, cmd), opts);
     });
 }
 
@@ -60,22 +64,31 @@ export function normalizeDebugArgv(argv: readonly string[]): string[] {
   return argv.map((a) => (a === '-ex' ? '--ex' : a));
 }
 
-async function recordElf(file: string, args: readonly string[], opts: DebugOptions): Promise<string> {
-  const elf = readElf(file);
+/** Runs a recorder to the guest's end (console output on stderr, input from the script), and finishes the file. */
+async function recordRun(recorder: Recorder, console: ScriptedConsole, opts: DebugOptions) {
+  const summary = await driveLive(recorder.vm, {
+    maxInsns: parseCount(opts.maxInsns ?? '1000000000', '--max-insns'),
+    shouldQuit: () => false,
+    runUntil: (t) => recorder.runUntil(t),
+    observeOutput: (b) => console.observeOutput(b),
+    stdout: (b) => { process.stderr.write(b); },
+    stderr: (t) => { process.stderr.write(t); },
+  });
+  recorder.finish(summary.end, summary.stop.kind === 'exit' ? summary.stop.status : 0);
+  return summary;
+}
+
+async function recordGuest(file: string | undefined, args: readonly string[], opts: DebugOptions): Promise<string> {
+  const guest = selectGuest(file, opts, args);
   const out = join(mkdtempSync(join(tmpdir(), 'retrovisor-debug-')), 'session.rvr');
   const console = opts.input !== undefined ? ScriptedConsole.fromFile(opts.input) : new ScriptedConsole([]);
-  const host = new LiveHost({ semihostRoot: semihostRootOf(opts.semihostRoot), commandLine: [file, ...args].join(' '), console });
+  const host = new LiveHost({ semihostRoot: semihostRootOf(opts.semihostRoot), commandLine: [guest.name, ...args].join(' '), console });
   try {
-    const recorder = new Recorder({ output: out, elf, programName: file, args, memory: parseSize(opts.memory, '--memory'), source: host });
-    const summary = await driveLive(recorder.vm, {
-      maxInsns: parseCount(opts.maxInsns ?? '1000000000', '--max-insns'),
-      shouldQuit: () => false,
-      runUntil: (t) => recorder.runUntil(t),
-      observeOutput: (b) => console.observeOutput(b),
-      stdout: (b) => { process.stderr.write(b); },
-      stderr: (t) => { process.stderr.write(t); },
+    const recorder = new Recorder({
+      output: out, elf: guest.elf, kernel: guest.kernel, programName: guest.name, args, bootArgs: guest.bootArgs,
+      memory: parseSize(opts.memory, '--memory'), source: host,
     });
-    recorder.finish(summary.end, summary.stop.kind === 'exit' ? summary.stop.status : 0);
+    const summary = await recordRun(recorder, console, opts);
     process.stderr.write(`retrovisor: recorded ${summary.icount} instructions to ${out}\n`);
   } finally {
     host.close();
@@ -83,26 +96,34 @@ async function recordElf(file: string, args: readonly string[], opts: DebugOptio
   return out;
 }
 
-async function debugTarget(target: string, args: readonly string[], opts: DebugOptions): Promise<number> {
+async function debugTarget(target: string | undefined, args: readonly string[], opts: DebugOptions): Promise<number> {
   applyTranslationFlags(opts);
-  let recording = target;
-  let head: Uint8Array;
-  try {
-    head = readFileSync(target).subarray(0, 4);
-  } catch {
-    throw new UserError(`${target}: no such file`);
+  let recording: string;
+  if (opts.kernel !== undefined) {
+    recording = await recordGuest(target, args, opts);
+  } else {
+    if (target === undefined) throw new UserError('give a recording, a program (an RV32 ELF) or --kernel Image');
+    let head: Uint8Array;
+    try {
+      head = readFileSync(target).subarray(0, 4);
+    } catch {
+      throw new UserError(`${target}: no such file`);
+    }
+    const isElf = head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46;
+    recording = isElf ? await recordGuest(target, args, opts) : target;
   }
-  if (head[0] === 0x7f && head[1] === 0x45 && head[2] === 0x4c && head[3] === 0x46) recording = await recordElf(target, args, opts);
   const reader = RecordingReader.open(recording);
   const image = reader.programImage();
-  const elf = new ElfFile(image.bytes, image.meta.name);
+  // A kernel's Image has no symbols: they come from --symbols (its vmlinux), if given.
+  const elf = opts.symbols !== undefined ? readSymbolFile(opts.symbols)
+    : reader.header.guest.kind === 'kernel' ? undefined : new ElfFile(image.bytes, image.meta.name);
   const symbols = new SymbolMap(elf);
   const timeline = new Timeline(reader, {
     policy: new DensityPolicy({ budgetBytes: parseSize(opts.budget ?? '512M', '--budget') }),
     onOutput: (bytes) => { process.stderr.write(bytes); },
   });
-  const debugInfo = Symbols.load(elf);
-  const source = debugInfo.sourceFiles().length > 0 ? new SourceDebugger(timeline, debugInfo) : undefined;
+  const debugInfo = elf === undefined ? undefined : Symbols.load(elf);
+  const source = debugInfo !== undefined && debugInfo.sourceFiles().length > 0 ? new SourceDebugger(timeline, debugInfo) : undefined;
   const session = new DebugSession(timeline, symbols, source);
   session.sourceDirectories = opts.sourceDir ?? [];
   session.forker = async (output, script) => {
@@ -110,16 +131,7 @@ async function debugTarget(target: string, args: readonly string[], opts: DebugO
     const host = new LiveHost({ semihostRoot: semihostRootOf(opts.semihostRoot), commandLine: [reader.header.guest.program, ...reader.header.guest.args].join(' '), console });
     const from = timeline.icount;
     try {
-      const recorder = forkRecorder(timeline, { output, source: host });
-      const summary = await driveLive(recorder.vm, {
-        maxInsns: parseCount(opts.maxInsns ?? '1000000000', '--max-insns'),
-        shouldQuit: () => false,
-        runUntil: (t) => recorder.runUntil(t),
-        observeOutput: (b) => console.observeOutput(b),
-        stdout: (b) => { process.stderr.write(b); },
-        stderr: (t) => { process.stderr.write(t); },
-      });
-      recorder.finish(summary.end, summary.stop.kind === 'exit' ? summary.stop.status : 0);
+      const summary = await recordRun(forkRecorder(timeline, { output, source: host }), console, opts);
       return `forked at icount=${from}: recorded to ${output} up to icount=${summary.icount} (ended: ${summary.end}${summary.stop.kind === 'exit' ? ` status ${summary.stop.status}` : ''})`;
     } finally {
       host.close();

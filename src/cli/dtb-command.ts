@@ -13,8 +13,9 @@ export function registerDtb(program: Command): void {
     .requiredOption('-o, --output <file>', 'where to write the .dtb')
     .option('-m, --memory <size>', 'guest RAM size', '128M')
     .option('--append <cmdline>', 'kernel command line for /chosen/bootargs')
-    .action((opts: { output: string; memory: string; append?: string }) => {
-      const board = new VirtBoard({ memory: parseSize(opts.memory, '--memory') }, new NoHostInput());
+    .option('--virtio', 'the board a Linux kernel boots on (--kernel): with its eight virtio-mmio slots')
+    .action((opts: { output: string; memory: string; append?: string; virtio?: boolean }) => {
+      const board = new VirtBoard({ memory: parseSize(opts.memory, '--memory'), virtio: opts.virtio === true ? {} : undefined }, new NoHostInput());
       try {
         writeFileSync(opts.output, encodeFdt(board.deviceTree({ bootArgs: opts.append })));
       } catch (e) {

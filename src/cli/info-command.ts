@@ -21,7 +21,9 @@ export function registerInfo(program: Command): void {
         row('recording', `${file} (${info.fileBytes} bytes, format ${info.formatVersion}, written by ${info.producer})`),
         row('status', info.complete ? 'complete' : `INCOMPLETE: the recorder stopped before its footer; replayable to icount ${info.icount}`),
         row('guest', `${info.program} ${info.args.join(' ')}`.trimEnd()),
-        row('image', `sha256 ${info.imageSha256} (${info.imageBytes} bytes, embedded)`),
+        row(info.kind === 'kernel' ? 'kernel' : 'image', `sha256 ${info.imageSha256} (${info.imageBytes} bytes, embedded)`),
+        ...(info.bootArgs === undefined ? [] : [row('command line', info.bootArgs)]),
+        ...info.embedded.map((e) => row(e.role, `${e.name}: sha256 ${e.sha256} (${e.bytes} bytes, embedded)`)),
         row('machine', `virt, ${info.isa}, ${info.memory / (1024 * 1024)} MiB RAM, ${info.clock} clock`),
         row('instructions', `${info.icount}${info.end === undefined ? '' : ` (ended: ${info.end}${info.end === 'exit' ? `, status ${info.exitStatus}` : ''})`}`),
         row('inputs', `${info.inputs.total}${info.inputs.total === 0 ? '' : ` (${Object.entries(info.inputs.bySource).map(([k, v]) => `${k} ${v}`).join(', ')})`}`),
@@ -47,7 +49,7 @@ export function describeRecording(file: string) {
       total++;
     }
   }
-  const image = reader.programImage();
+  const [image, ...others] = reader.images();
   const h = reader.header;
   return {
     fileBytes: statSync(file).size,
@@ -56,8 +58,12 @@ export function describeRecording(file: string) {
     complete: !reader.incomplete,
     program: h.guest.program,
     args: h.guest.args,
+    kind: h.guest.kind ?? 'program',
+    bootArgs: h.guest.bootArgs,
     imageSha256: h.guest.image,
-    imageBytes: image.bytes.length,
+    imageBytes: image!.bytes.length,
+    /** A kernel's initrd and disk image. */
+    embedded: others.map((o) => ({ role: o.meta.role, name: o.meta.name, sha256: o.meta.sha256, bytes: o.bytes.length })),
     isa: h.machine.isa,
     memory: h.machine.memory,
     clock: h.clock,

@@ -5,9 +5,11 @@ import { LoadError } from '../machine/loader.js';
 import { ScriptError } from '../host/console-script.js';
 import { RecordingError } from '../replay/recording-file.js';
 import { LockstepMismatch } from '../hart/lockstep-checker.js';
+import { SymbolsError } from '../symbols/symbols.js';
 import { registerDap } from './dap-command.js';
 import { normalizeDebugArgv, registerDebug } from './debug-command.js';
 import { registerDtb } from './dtb-command.js';
+import { registerGdbserver } from './gdbserver-command.js';
 import { registerIndex } from './index-command.js';
 import { registerInfo } from './info-command.js';
 import { registerRecord } from './record-command.js';
@@ -30,19 +32,22 @@ export function buildProgram(): Command {
   registerIndex(program);
   registerDebug(program);
   registerDap(program);
+  registerGdbserver(program);
   registerDtb(program);
   return program;
 }
 
 /** Runs the CLI; resolves to the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
+  ignoreClosedStdout();
   const program = buildProgram();
   try {
     await program.parseAsync(normalizeDebugArgv(argv));
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : ExitCode.UsageError;
-    if (e instanceof UserError || e instanceof ElfError || e instanceof LoadError || e instanceof RecordingError || e instanceof ScriptError) {
+    if (e instanceof UserError || e instanceof ElfError || e instanceof LoadError || e instanceof RecordingError || e instanceof ScriptError ||
+      e instanceof SymbolsError) {
       process.stderr.write(`retrovisor: ${e.message}\n`);
       return ExitCode.UsageError;
     }
@@ -53,4 +58,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`retrovisor: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);
     return ExitCode.InternalError;
   }
+}
+
+/**
+ * When whatever reads our output goes away (`retrovisor run prog | head`),
+ * later output is dropped and the command carries on to its normal end (a
+ * recording is still written whole), instead of dying on EPIPE.
+ */
+function ignoreClosedStdout(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.stdout.write = () => true;
+  });
 }

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { Stopwatch } from '../host/stopwatch.js';
 import { Recorder, DEFAULT_CHECK_INTERVAL } from '../replay/recorder.js';
 import { driveLive } from '../vm/live-driver.js';
-import { clockOf, liveInputs, printStats, readElf, runOptions, type RunOptions } from './run-command.js';
+import { clockOf, liveInputs, printStats, runOptions, guestOperands, selectGuest, type RunOptions } from './run-command.js';
 import { applyTranslationFlags, reportLockstep } from './translation-flags.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
@@ -17,28 +17,29 @@ interface RecordOptions extends RunOptions {
 export function registerRecord(program: Command): void {
   runOptions(program
     .command('record')
-    .description('run a program live and record every input it receives, so the run replays exactly anywhere')
-    .argument('<program>', 'guest ELF (RV32, linked for RAM at 0x80000000)')
+    .description('run a program (or boot a Linux kernel with --kernel) live and record every input it receives, so the run replays exactly anywhere')
+    .argument('[program]', 'guest ELF (RV32, linked for RAM at 0x80000000); not with --kernel')
     .argument('[args...]', 'guest arguments (after --)')
     .requiredOption('-o, --output <file>', 'the recording to write (.rvr)')
     .option('--check-interval <n>', 'instructions between state checks in the recording', String(DEFAULT_CHECK_INTERVAL))
     .option('--checkpoints [n]', 'store a checkpoint every n instructions (default 20,000,000), for instant seeking later'))
-    .action(async (file: string, args: string[], opts: RecordOptions) => {
-      process.exitCode = await recordProgram(file, args, opts);
+    .action(async (file: string | undefined, args: string[], opts: RecordOptions, cmd: Command) => {
+      process.exitCode = await recordProgram(...guestOperands(file, args, opts, cmd), opts);
     });
 }
 
-export async function recordProgram(file: string, args: readonly string[], opts: RecordOptions): Promise<number> {
+export async function recordProgram(file: string | undefined, args: readonly string[], opts: RecordOptions): Promise<number> {
   applyTranslationFlags(opts);
-  const elf = readElf(file);
+  const guest = selectGuest(file, opts, args);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
   const checkInterval = parseCount(opts.checkInterval, '--check-interval');
   if (checkInterval < 1) throw new UserError('--check-interval must be at least 1');
-  const inputs = liveInputs(file, args, opts);
+  const inputs = liveInputs(guest.name, args, opts);
   try {
     const recorder = new Recorder({
-      output: opts.output, elf, programName: file, args, memory, checkInterval, source: inputs.host, clock: clockOf(opts.clock),
+      output: opts.output, elf: guest.elf, kernel: guest.kernel, programName: guest.name, args, memory, bootArgs: guest.bootArgs,
+      checkInterval, source: inputs.host, clock: clockOf(opts.clock),
       checkpointEvery: opts.checkpoints === undefined ? undefined
         : typeof opts.checkpoints === 'string' ? Math.max(1, parseCount(opts.checkpoints, '--checkpoints')) : 20_000_000,
     });

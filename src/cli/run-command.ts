@@ -8,13 +8,13 @@ import { ScriptedConsole } from '../host/console-script.js';
 import type { ConsoleSource } from '../host/console-source.js';
 import { LiveHost } from '../host/live-host.js';
 import type { Monitor } from '../monitor/monitor.js';
-import { GuestVm } from '../vm/guest-vm.js';
+import { GuestVm, type KernelGuest } from '../vm/guest-vm.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 import { driveLive, type RunSummary } from '../vm/live-driver.js';
 import { applyTranslationFlags, reportLockstep, translationFlags, type TranslationFlags } from './translation-flags.js';
 
 /** Options shared by run and record. */
-export interface RunOptions extends TranslationFlags {
+export interface RunOptions extends KernelOptions, TranslationFlags {
   readonly memory: string;
   readonly maxInsns?: string;
   readonly semihostRoot?: string;
@@ -24,9 +24,85 @@ export interface RunOptions extends TranslationFlags {
   readonly clock: string;
 }
 
+/** How a Linux kernel is given: --kernel Image [--initrd FILE] [--append CMDLINE] [--drive DISK]. */
+export interface KernelOptions {
+  readonly kernel?: string;
+  readonly initrd?: string;
+  readonly append?: string;
+  readonly drive?: string;
+}
+
+/** Adds the kernel options to a command. */
+export function kernelOptions(cmd: Command): Command {
+  return cmd
+    .option('--kernel <Image>', 'boot a RISC-V Linux kernel (raw arch/riscv/boot/Image, RV32) in S-mode under the built-in SBI, instead of an ELF program')
+    .option('--initrd <file>', 'with --kernel: the initial RAM disk (an initramfs cpio)')
+    .option('--append <cmdline>', 'with --kernel: the kernel command line (/chosen/bootargs)')
+    .option('--drive <disk>', 'with --kernel: a disk image behind virtio-blk (never modified: writes stay in memory)');
+}
+
+/** The guest to run: an ELF program, or a kernel with its initrd and disk. */
+export interface GuestSelection {
+  readonly elf?: ElfFile;
+  readonly kernel?: KernelGuest;
+  /** The program or kernel file, as given. */
+  readonly name: string;
+  readonly bootArgs?: string;
+}
+
+/**
+ * The program and its arguments as the user meant them: commander gives the
+ * first word after `--` to [program], but with --kernel (which takes no
+ * program) that word is an argument, which selectGuest then refuses with the
+ * right message.
+ */
+export function guestOperands(file: string | undefined, args: string[], opts: KernelOptions, cmd: Command): [string | undefined, string[]] {
+  // rawArgs is commander's (public since v2, untyped): the words as given.
+  const raw = (cmd.parent as { rawArgs?: string[] } | null)?.rawArgs ?? [];
+  const dashes = raw.indexOf('--');
+  if (opts.kernel === undefined || file === undefined || dashes < 0 || raw.indexOf(file) < dashes) return [file, args];
+  return [undefined, [file, ...args]];
+}
+
+/** Reads the guest's files, turning every problem into a one-line error. */
+export function selectGuest(program: string | undefined, opts: KernelOptions, args: readonly string[] = []): GuestSelection {
+  if (opts.kernel === undefined) {
+    for (const [flag, value] of [['--initrd', opts.initrd], ['--append', opts.append], ['--drive', opts.drive]] as const) {
+      if (value !== undefined) throw new UserError(`${flag} needs --kernel (it is for booting a Linux kernel)`);
+    }
+    if (program === undefined) throw new UserError('give a program (an RV32 ELF) or --kernel Image');
+    return { elf: readElf(program), name: program };
+  }
+  if (program !== undefined) throw new UserError(`give either a program (${program}) or --kernel, not both`);
+  if (args.length > 0) throw new UserError('arguments after -- are for ELF programs; give a kernel its command line with --append');
+  const image = readGuestFile(opts.kernel, '--kernel');
+  const initrd = opts.initrd === undefined ? undefined : readGuestFile(opts.initrd, '--initrd');
+  const drive = opts.drive === undefined ? undefined : readGuestFile(opts.drive, '--drive');
+  return {
+    kernel: { image, name: opts.kernel, initrd, initrdName: opts.initrd, drive, driveName: opts.drive },
+    name: opts.kernel,
+    bootArgs: opts.append,
+  };
+}
+
+/** Reads a file named by an option; a missing or unreadable file is a one-line error naming the option. */
+export function readGuestFile(file: string, option: string): Uint8Array {
+  try {
+    if (statSync(file).isDirectory()) throw new UserError(`${option} ${file} is a directory, not a file`);
+    const bytes = readFileSync(file);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') throw new UserError(`${option} ${file}: no such file`);
+    if (code === 'EACCES') throw new UserError(`${option} ${file}: permission denied`);
+    throw new UserError(`${option} ${file}: cannot read (${(e as Error).message})`);
+  }
+}
+
 /** Adds the options shared by run and record to a command. */
 export function runOptions(cmd: Command): Command {
-  return translationFlags(cmd
+  return translationFlags(kernelOptions(cmd)
     .option('-m, --memory <size>', 'guest RAM size', '128M')
     .option('--max-insns <n>', 'stop after this many instructions (exit code 124)')
     .option('--semihost-root <dir>', 'directory the guest may use host files in (semihosting); none by default')
@@ -97,11 +173,11 @@ export function liveInputs(file: string, args: readonly string[], opts: RunOptio
 export function registerRun(program: Command): void {
   runOptions(program
     .command('run')
-    .description('run a RISC-V program live, guest console on stdout/stdin (Ctrl-A X quits on a terminal)')
-    .argument('<program>', 'guest ELF (RV32, linked for RAM at 0x80000000)')
+    .description('run a RISC-V program (or boot a Linux kernel with --kernel) live, guest console on stdout/stdin (Ctrl-A X quits on a terminal)')
+    .argument('[program]', 'guest ELF (RV32, linked for RAM at 0x80000000); not with --kernel')
     .argument('[args...]', 'guest arguments (after --), returned by semihosting GET_CMDLINE'))
-    .action(async (file: string, args: string[], opts: RunOptions) => {
-      process.exitCode = await runProgram(file, args, opts);
+    .action(async (file: string | undefined, args: string[], opts: RunOptions, cmd: Command) => {
+      process.exitCode = await runProgram(...guestOperands(file, args, opts, cmd), opts);
     });
 }
 
@@ -110,15 +186,15 @@ export function printStats(summary: RunSummary): void {
   process.stderr.write(`retrovisor: ${summary.icount} instructions in ${summary.seconds.toFixed(3)} s (${mips.toFixed(1)} MIPS)\n`);
 }
 
-/** Runs `file` live; returns the process exit code. */
-export async function runProgram(file: string, args: readonly string[], opts: RunOptions): Promise<number> {
+/** Runs `file` (or the kernel of --kernel) live; returns the process exit code. */
+export async function runProgram(file: string | undefined, args: readonly string[], opts: RunOptions): Promise<number> {
   applyTranslationFlags(opts);
-  const elf = readElf(file);
+  const guest = selectGuest(file, opts, args);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
-  const inputs = liveInputs(file, args, opts);
+  const inputs = liveInputs(guest.name, args, opts);
   try {
-    const config = { elf, memory, clock: clockOf(opts.clock) };
+    const config = { elf: guest.elf, kernel: guest.kernel, bootArgs: guest.bootArgs, memory, clock: clockOf(opts.clock) };
     let vm = new GuestVm(config, inputs.host);
     inputs.attach(vm.monitor);
     const summary = await driveLive(vm, {

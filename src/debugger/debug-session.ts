@@ -12,7 +12,7 @@ import { WatchKind } from '../memory/ram-watch.js';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SymbolsError } from '../symbols/symbols.js';
-import type { Catchpoints, Stop, Timeline } from '../timeline/timeline.js';
+import type { Catchpoints, Stop, Timeline, Watchpoint } from '../timeline/timeline.js';
 import type { SourceDebugger } from './source-debugger.js';
 
 const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
@@ -38,12 +38,12 @@ export const HELP = [
   'b FUNCTION|FILE:LINE|LINE|*ADDR|SYMBOL   set a breakpoint (LINE: in the current file)',
   'bt                  backtrace;  frame N  selects frame N for info locals/args and p',
   'info locals | info args',
-  'p EXPR              print a C expression (variables, members, indexing, *, &) or a register',
+  'p EXPR              print a C expression as gdb does (operators, casts, sizeof, @) or a register',
   'x/Ni ADDR           disassemble N instructions',
   'list [FILE:LINE]    source lines around the current line (or the given one)',
   'd [N...]            delete the given breakpoints/watchpoints/catchpoints (all without N)',
   'watch|rwatch|awatch ADDR [LEN]   stop on writes / reads / any access (LEN bytes, default 4)',
-  'catch trap [CAUSE...] | catch interrupt | catch priv | catch mmio [DEVICE...] | catch console',
+  'catch trap [CAUSE...] | catch interrupt [CODE...] | catch priv | catch mmio [DEVICE...] | catch console',
   'seek ICOUNT         go to an instruction count',
   'when                print the current instruction count',
   'regs                print pc, privilege and the integer registers',
@@ -122,7 +122,7 @@ export class DebugSession {
       case 'awatch': return [this.addWatch(args, WatchKind.Access, 'access')];
       case 'catch': return [this.addCatch(args)];
       case 'regs': case 'info-registers': return this.registers();
-      case 'p': case 'print': return [this.print(rest)];
+      case 'p': case 'print': return this.print(rest);
       case 'info': return args[0] === 'locals' || args[0] === 'args' ? this.variables(args[0]) : this.info(args);
       case 'lastwrite': return [await this.lastWrite(args)];
       case 'fork': {
@@ -205,7 +205,7 @@ export class DebugSession {
     for (const address of addresses) {
       const id = this.nextId++;
       this.points.push({ id, kind: 'breakpoint', address, where: this.where(address) });
-      this.timeline.breakpoints.add(address);
+      this.rebuild();
       const pos = this.source?.symbols.lineAt(address);
       out.push(`breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${pos.line}`}`);
     }
@@ -243,19 +243,37 @@ export class DebugSession {
     return src.symbols.describeVariables(vars, src.machine, which === 'locals' ? 'No locals.' : 'No arguments.');
   }
 
-  /** p EXPR: a register, or a C expression when the program has debug information. */
-  private print(expr: string): string {
+  /**
+   * p EXPR: a C expression when the program has debug information (after
+   * gdb's warnings, if any), or a register. A bare name is the program's
+   * variable when it has one (a variable `time` is not the CSR); `$name` and
+   * names the program does not know are registers.
+   */
+  private print(expr: string): string[] {
     const e = expr.replace(/^\/x\s+/, '');
     if (e === '') throw new CommandError('print what? a register or an expression');
-    try {
-      return this.printRegister([e]);
-    } catch (err) {
-      if (!(err instanceof CommandError) || this.source === undefined || !/^no register/.test(err.message)) throw err;
-    }
+    const registerLike = /^\$?\w+$/.test(e);
     const src = this.source;
+    if (src === undefined || (registerLike && e.startsWith('$'))) {
+      try {
+        return [this.printRegister([e])];
+      } catch (err) {
+        if (!(err instanceof CommandError) || src === undefined || !/^no register/.test(err.message)) throw err;
+      }
+    }
     const frames = src.frames();
-    const v = src.symbols.evaluate(e, frames, Math.min(this.frameLevel, frames.length - 1), src.machine);
-    return `${e} = ${src.symbols.formatValue(v, src.machine, { topLevel: true })}`;
+    const warnings: string[] = [];
+    try {
+      const v = src.symbols.evaluate(e, frames, Math.min(this.frameLevel, frames.length - 1), src.machine, warnings);
+      return [...warnings.map((w) => `warning: ${w}`), `${e} = ${src.symbols.formatValue(v, src.machine, { topLevel: true })}`];
+    } catch (err) {
+      if (!registerLike || !(err instanceof SymbolsError) || !/^No symbol "/.test(err.message)) throw err;
+      try {
+        return [this.printRegister([e])];
+      } catch {
+        throw err;
+      }
+    }
   }
 
   private list(args: string[]): string[] {
@@ -286,13 +304,19 @@ export class DebugSession {
   }
 
   private addWatch(args: string[], access: WatchKind, name: string): string {
-    const address = this.address(args[0]);
+    const virtual = this.address(args[0]);
     const length = args[1] === undefined ? 4 : this.number(args[1], 'length');
     if (length < 1) throw new CommandError('the length must be at least 1');
+    // Watches are on RAM, by physical address: a virtual address (a kernel variable) is translated
+    // through the page tables in force now.
+    const address = this.timeline.vm.board.hart.translateForDebugger(virtual);
+    if (address === undefined) {
+      throw new CommandError(`${hex8(virtual)} is not mapped at icount ${this.timeline.icount}: seek to where the guest maps it`);
+    }
     const id = this.nextId++;
     this.points.push({ id, kind: 'watchpoint', address, length, access });
-    this.timeline.watchpoints.push({ address, length, kind: access });
-    return `watchpoint ${id} ${name} ${hex8(address)} length ${length}`;
+    this.rebuild();
+    return `watchpoint ${id} ${name} ${hex8(virtual)}${address === virtual ? '' : ` (physical ${hex8(address)})`} length ${length}`;
   }
 
   private addCatch(args: string[]): string {
@@ -308,7 +332,15 @@ export class DebugSession {
         };
         break;
       }
-      case 'interrupt': text = 'interrupt'; apply = (c) => { c.interrupts = true; }; break;
+      case 'interrupt': {
+        const causes = args.slice(1).map((a) => this.number(a, 'interrupt code'));
+        text = causes.length === 0 ? 'interrupt (every cause)' : `interrupt ${causes.join(',')}`;
+        apply = (c) => {
+          if (causes.length === 0) c.interrupts = true;
+          else c.interruptCauses = new Set([...(c.interruptCauses ?? []), ...causes]);
+        };
+        break;
+      }
       case 'priv': case 'privilege': text = 'privilege change'; apply = (c) => { c.privilege = true; }; break;
       case 'mmio': {
         const devices = args.slice(1);
@@ -320,7 +352,7 @@ export class DebugSession {
         break;
       }
       case 'console': text = 'console output'; apply = (c) => { c.console = true; }; break;
-      default: throw new CommandError('catch what? trap [CAUSE...], interrupt, priv, mmio [DEVICE...] or console');
+      default: throw new CommandError('catch what? trap [CAUSE...], interrupt [CODE...], priv, mmio [DEVICE...] or console');
     }
     const id = this.nextId++;
     this.points.push({ id, kind: 'catchpoint', what: text, apply });
@@ -341,21 +373,17 @@ export class DebugSession {
     return out;
   }
 
-  /** Re-derives the timeline's conditions from the remaining points. */
+  /** Gives the timeline this session's points (other clients of the timeline keep theirs). */
   private rebuild(): void {
-    const t = this.timeline;
-    t.breakpoints.clear();
-    t.watchpoints.length = 0;
-    t.catchpoints = {};
-    const remaining = this.points.splice(0);
-    for (const p of remaining) {
-      this.points.push(p);
-      if (p.kind === 'breakpoint') t.breakpoints.add(p.address);
-      else if (p.kind === 'watchpoint') t.watchpoints.push({ address: p.address, length: p.length, kind: p.access });
+    const breakpoints: number[] = [];
+    const watchpoints: Watchpoint[] = [];
+    const catchpoints: Catchpoints = {};
+    for (const p of this.points) {
+      if (p.kind === 'breakpoint') breakpoints.push(p.address);
+      else if (p.kind === 'watchpoint') watchpoints.push({ address: p.address, length: p.length, kind: p.access });
+      else p.apply(catchpoints);
     }
-    const catches: Catchpoints = {};
-    for (const p of this.points) if (p.kind === 'catchpoint') p.apply(catches);
-    t.catchpoints = catches;
+    this.timeline.setPointsOf(this, { breakpoints, watchpoints, catchpoints });
   }
 
   // ------------------------------------------------------------ state

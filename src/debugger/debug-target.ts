@@ -17,11 +17,13 @@ import { liveContents, saveContents, type RecordingContents } from '../replay/re
 import { RecordingReader } from '../replay/recording-file.js';
 import { PRODUCER } from '../replay/recorder.js';
 import { fullDigest } from '../replay/state-check.js';
+import { conditionHolds } from '../symbols/c-arithmetic.js';
 import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
 import { strip, typeName } from '../symbols/types.js';
-import { valueFromNumber, type Value } from '../symbols/values.js';
+import { assignmentBytes, valueFromNumber, ValueError, type Value } from '../symbols/values.js';
+import { PC_REGISTER_INDEX, type DebuggerWrite } from '../monitor/debugger-write.js';
 import { DensityPolicy } from '../timeline/checkpoint-policy.js';
-import { Timeline, type Control, type Stop } from '../timeline/timeline.js';
+import { Timeline, type Control, type Stop, type WatchTiming } from '../timeline/timeline.js';
 import { SourceDebugger, type StepKind } from './source-debugger.js';
 import { childrenOf, expandable } from './value-tree.js';
 
@@ -47,6 +49,24 @@ export interface TargetOptions {
   readonly clock?: 'virtual' | 'host';
   /** Receives guest console output the first time it is produced. */
   readonly onOutput?: (text: string, category: 'stdout' | 'stderr') => void;
+  /** Where watchpoint stops leave the timeline (see Timeline's WatchTiming); 'completed' by default. */
+  readonly watchTiming?: WatchTiming;
+}
+
+/** A watchpoint as front ends give it: the watched bytes and the accesses that stop. */
+export interface WatchpointSpec {
+  readonly address: number;
+  readonly length: number;
+  readonly kind: WatchKind;
+}
+
+/** One window of the physical address space, for memory maps. */
+export interface MemoryRegion {
+  readonly base: number;
+  readonly size: number;
+  /** 'ram' (RAM), 'rom' (read-only memory, the boot ROM), or 'device' (registers: peeks only). */
+  readonly kind: 'ram' | 'rom' | 'device';
+  readonly name: string;
 }
 
 export interface SourceBreakpointSpec {
@@ -70,7 +90,8 @@ interface BreakpointEntry {
   readonly condition?: string;
   readonly hitCondition?: string;
   readonly logMessage?: string;
-  hits: number;
+  /** The icounts at which this breakpoint was reached going forward (a span run twice counts once). */
+  readonly hits: Set<number>;
 }
 
 export interface FrameView {
@@ -108,6 +129,16 @@ export interface DisassembledInstruction {
 type Node =
   | { readonly kind: 'scope'; readonly scope: 'locals' | 'args' | 'registers' | 'csrs' | 'globals'; readonly level: number }
   | { readonly kind: 'value'; readonly value: Value; readonly path: string; readonly level: number };
+
+/** The register a debugger may change (x1-x31 by number or ABI name, fp, pc as 32), or undefined. */
+function registerIndex(name: string): number | undefined {
+  if (name === 'pc') return PC_REGISTER_INDEX;
+  if (name === 'fp') return 8;
+  const abi = ABI_NAMES.indexOf(name);
+  if (abi >= 0) return abi;
+  const x = /^x(\d+)$/.exec(name);
+  return x !== null && Number(x[1]) < 32 ? Number(x[1]) : undefined;
+}
 
 const hex8 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
@@ -151,6 +182,7 @@ export class DebugTarget {
     this.timeline = new Timeline(contents, {
       policy: new DensityPolicy({ budgetBytes: o.checkpointBudget }),
       onOutput: (bytes, error) => this.onOutput?.(Buffer.from(bytes).toString('latin1'), error ? 'stderr' : 'stdout'),
+      watchTiming: o.watchTiming,
     }, o.program !== undefined ? o.host : undefined);
     this.timeline.hitFilter = (pc) => this.breakpointFilter(pc);
     const image = this.timeline.contents.image;
@@ -181,7 +213,9 @@ export class DebugTarget {
     if (file === undefined) return undefined;
     let f = file;
     for (const [from, to] of Object.entries(this.sourceMap)) if (f.startsWith(from)) f = to + f.slice(from.length);
-    const candidates = path.isAbsolute(f) ? [f] : [path.resolve(f), ...this.sourceDirs.map((d) => path.join(d, f)), ...this.sourceDirs.map((d) => path.join(d, path.basename(f)))];
+    // Relative paths resolve only against the configured directories: the process's own working
+    // directory is arbitrary (an editor's extension host, when the adapter runs inside it).
+    const candidates = path.isAbsolute(f) ? [f] : [...this.sourceDirs.map((d) => path.join(d, f)), ...this.sourceDirs.map((d) => path.join(d, path.basename(f)))];
     return candidates.find((c) => existsSync(c)) ?? (path.isAbsolute(f) ? f : undefined);
   }
 
@@ -193,8 +227,9 @@ export class DebugTarget {
   // ------------------------------------------------------------ breakpoints
 
   private rebuildBreakpoints(): void {
-    this.timeline.breakpoints.clear();
-    for (const list of this.breakpoints.values()) for (const b of list) this.timeline.breakpoints.add(b.address);
+    const addresses: number[] = [];
+    for (const list of this.breakpoints.values()) for (const b of list) addresses.push(b.address);
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), breakpoints: addresses });
   }
 
   /** Replaces the breakpoints of one source file. */
@@ -205,7 +240,7 @@ export class DebugTarget {
       if (this.source === undefined) return { id, verified: false, message: 'the program has no debug information (build it with -g)' };
       const addresses = this.debugInfo.lineBreakpoints(sourcePath, s.line);
       if (addresses.length === 0) return { id, verified: false, message: `no code at line ${s.line} of ${path.basename(sourcePath)}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: 0 });
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, logMessage: s.logMessage, hits: new Set<number>() });
       return { id, verified: true, line: this.debugInfo.lineAt(addresses[0]!)?.line ?? s.line, address: addresses[0] };
     });
     this.breakpoints.set(`source:${sourcePath}`, entries);
@@ -223,7 +258,7 @@ export class DebugTarget {
         if (a !== undefined) addresses = [a];
       }
       if (addresses.length === 0) return { id, verified: false, message: `no function ${s.name}` };
-      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      for (const address of addresses) entries.push({ id, address, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
       return { id, verified: true, address: addresses[0], line: this.debugInfo.lineAt(addresses[0]!)?.line };
     });
     this.breakpoints.set('functions', entries);
@@ -235,7 +270,7 @@ export class DebugTarget {
     const entries: BreakpointEntry[] = [];
     const results = specs.map((s) => {
       const id = this.nextId++;
-      entries.push({ id, address: s.address >>> 0, condition: s.condition, hitCondition: s.hitCondition, hits: 0 });
+      entries.push({ id, address: s.address >>> 0, condition: s.condition, hitCondition: s.hitCondition, hits: new Set<number>() });
       return { id, verified: true, address: s.address >>> 0, line: this.debugInfo.lineAt(s.address >>> 0)?.line };
     });
     this.breakpoints.set('instructions', entries);
@@ -246,19 +281,23 @@ export class DebugTarget {
   /** Decides whether a breakpoint hit at `pc` stops: conditions, hit counts (forward only), logpoints. */
   private breakpointFilter(pc: number): boolean {
     const all = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
-    if (all.length === 0) return true;
+    if (all.length === 0) return true; // not ours: the debug console's (which has no conditions)
     let stop = false;
+    const icount = this.timeline.icount;
     for (const b of all) {
       if (b.condition !== undefined && b.condition.trim() !== '') {
         try {
-          if (this.evaluateNumber(b.condition) === 0) continue;
+          if (!conditionHolds(this.evaluateValue(b.condition, 0))) continue;
         } catch {
           // A condition that cannot be evaluated stops, as in gdb, so the user sees it.
         }
       }
       if (b.hitCondition !== undefined && b.hitCondition.trim() !== '' && this.direction === 'forward') {
-        b.hits++;
-        if (!hitMatches(b.hitCondition, b.hits)) continue;
+        // The ordinal of this execution among those seen: the same at this icount whenever the timeline passes it.
+        b.hits.add(icount);
+        let ordinal = 0;
+        for (const h of b.hits) if (h <= icount) ordinal++;
+        if (!hitMatches(b.hitCondition, ordinal)) continue;
       }
       if (b.logMessage !== undefined) {
         if (this.direction === 'forward') this.onOutput?.(`${this.interpolate(b.logMessage)}\n`, 'stdout');
@@ -266,7 +305,16 @@ export class DebugTarget {
       }
       stop = true;
     }
-    return stop;
+    // A breakpoint of the debug console's at the same place stops whatever ours decide.
+    return stop || this.timeline.othersBreakAt(this, pc >>> 0);
+  }
+
+  /** The breakpoints (not logpoints) at `pc`, and the kind of the first: what a stop there reports. */
+  breakpointsAt(pc: number): { ids: number[]; kind: 'source' | 'function' | 'instruction' } | undefined {
+    const found = [...this.breakpoints.entries()].flatMap(([key, list]) => list.filter((b) => b.address === pc >>> 0 && b.logMessage === undefined).map((b) => ({ id: b.id, key })));
+    if (found.length === 0) return undefined;
+    const key = found[0]!.key;
+    return { ids: [...new Set(found.map((f) => f.id))], kind: key === 'functions' ? 'function' : key === 'instructions' ? 'instruction' : 'source' };
   }
 
   private interpolate(message: string): string {
@@ -281,11 +329,20 @@ export class DebugTarget {
 
   /** Exception filters: traps (optionally only the given causes), interrupts, privilege changes. */
   setExceptionFilters(filters: readonly string[], trapCauses?: readonly number[]): void {
-    this.timeline.catchpoints = {
-      traps: filters.includes('trap') ? (trapCauses !== undefined && trapCauses.length > 0 ? new Set(trapCauses) : 'all') : undefined,
+    const catchpoints = {
+      traps: filters.includes('trap') ? (trapCauses !== undefined && trapCauses.length > 0 ? new Set(trapCauses) : 'all' as const) : undefined,
       interrupts: filters.includes('interrupt'),
       privilege: filters.includes('privilege'),
     };
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), catchpoints });
+  }
+
+  /** The expression and frame of a child of a variables reference (for data breakpoints on it), if it has one. */
+  childExpression(reference: number, name: string): { expression: string; level: number } | undefined {
+    const node = this.nodes[reference - 1];
+    if (node === undefined) return undefined;
+    const child = this.variables(reference).find((v) => v.name === name);
+    return child?.evaluateName === undefined ? undefined : { expression: child.evaluateName, level: node.level };
   }
 
   /** What a data breakpoint on `expression` (a variable, or an address) would watch. */
@@ -309,15 +366,26 @@ export class DebugTarget {
   }
 
   setDataBreakpoints(specs: readonly { dataId: string; accessType?: 'read' | 'write' | 'readWrite' }[]): BreakpointResult[] {
-    this.timeline.watchpoints.length = 0;
-    return specs.map((s) => {
+    const watches: WatchpointSpec[] = [];
+    const results = specs.map((s): BreakpointResult => {
       const id = this.nextId++;
       const m = /^(\d+):(\d+)$/.exec(s.dataId);
       if (m === null) return { id, verified: false, message: `bad data breakpoint ${s.dataId}` };
       const kind = s.accessType === 'read' ? WatchKind.Read : s.accessType === 'readWrite' ? WatchKind.Access : WatchKind.Write;
-      this.timeline.watchpoints.push({ address: Number(m[1]), length: Number(m[2]), kind });
+      watches.push({ address: Number(m[1]), length: Number(m[2]), kind });
       return { id, verified: true };
     });
+    this.setWatchpoints(watches);
+    return results;
+  }
+
+  /** Replaces every watchpoint. */
+  setWatchpoints(specs: readonly WatchpointSpec[]): void {
+    for (const w of specs) {
+      if (!Number.isSafeInteger(w.length) || w.length < 1) throw new TargetError(`a watchpoint needs a length of at least 1 byte (got ${w.length})`);
+    }
+    const watchpoints = specs.map((w) => ({ address: w.address >>> 0, length: w.length, kind: w.kind }));
+    this.timeline.setPointsOf(this, { ...this.timeline.pointsOf(this), watchpoints });
   }
 
   // ------------------------------------------------------------ execution
@@ -381,7 +449,10 @@ export class DebugTarget {
     const upTo = t.furthest;
     await t.seek(upTo);
     const digest = fullDigest(t.vm);
-    saveContents(t.contents, file, upTo, { finalIcount: upTo, stop: 'quit', exitStatus: 0, finalDigest: digest, eventCount: t.contents.events.filter((e) => e.icount <= upTo).length });
+    // A guest that powered off ends the recording with its exit; otherwise the user quit the session there.
+    const power = t.vm.board.power;
+    const end = power.kind === 'off' ? { stop: 'exit', exitStatus: power.status } : { stop: 'quit', exitStatus: 0 };
+    saveContents(t.contents, file, upTo, { finalIcount: upTo, ...end, finalDigest: digest, eventCount: t.contents.events.filter((e) => e.icount <= upTo).length });
     await t.seek(here);
   }
 
@@ -490,9 +561,9 @@ export class DebugTarget {
     const reg = /^\$(\w+)$/.exec(e);
     const hart = this.timeline.vm.board.hart;
     const int32: Value['type'] = { kind: 'base', name: 'unsigned int', size: 4, encoding: 8 };
-    // With debug information, registers go through the symbol evaluator: typed as gdb types
-    // them ($pc a code pointer, $sp a data pointer) and read in the selected frame.
-    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!))) {
+    // With debug information, registers and CSRs go through the symbol evaluator: typed as gdb
+    // types them ($pc a code pointer, $sp a data pointer, $mstatus a long) and read in the selected frame.
+    if (reg !== null && (this.source === undefined || !this.source.symbols.isRegisterName(reg[1]!, this.source.machine))) {
       const name = reg[1]!;
       if (name === 'pc') return valueFromNumber(int32, hart.pc >>> 0);
       if (name === 'icount') return valueFromNumber(int32, hart.icount % 2 ** 32);
@@ -516,13 +587,6 @@ export class DebugTarget {
     }
   }
 
-  private evaluateNumber(expression: string): number {
-    const v = this.evaluateValue(expression, 0);
-    let n = 0;
-    for (let i = Math.min(v.bytes.length, 6) - 1; i >= 0; i--) n = n * 256 + v.bytes[i]!;
-    return n;
-  }
-
   /** Evaluates an expression: $registers, C expressions over variables, symbols. */
   evaluate(expression: string, level: number): VariableView {
     const v = this.evaluateValue(expression, level);
@@ -532,11 +596,164 @@ export class DebugTarget {
     return this.valueView(expression, v, expression, level);
   }
 
-  /** Refuses state changes: a recording's past is fixed. */
+  /** Refuses a state change where it cannot be made: in a replay, or in a live session's recorded past. */
   refuseWrite(what: string): never {
+    const t = this.timeline;
+    if (this.live && t.icount === t.furthest && t.vm.board.power.kind !== 'on') {
+      throw new TargetError(`cannot change ${what}: the guest has stopped for good here (icount ${t.icount}), nothing would run after the change`);
+    }
     throw new TargetError(this.live
-      ? `cannot change ${what}: this session is recorded, and a debugger write would make the recording diverge; fork a new recording instead`
+      ? `cannot change ${what} here: icount ${t.icount} is in this session's recorded past; changes are made at its end (icount ${t.furthest}): continue there first`
       : `cannot change ${what} while replaying a recording: its past is fixed (fork a new recording to change the future)`);
+  }
+
+  // ------------------------------------------------------------ machine state
+
+  /** The integer registers x0..x31 (unsigned) and the pc, at the current position. */
+  registers(): { x: number[]; pc: number } {
+    const hart = this.timeline.vm.board.hart;
+    return { x: Array.from(hart.x.subarray(0, 32), (v) => v >>> 0), pc: hart.pc >>> 0 };
+  }
+
+  /** The privilege level the hart runs in: 0 U, 1 S, 3 M. */
+  get privilege(): number {
+    return this.timeline.vm.board.hart.priv;
+  }
+
+  /** A CSR's value as a debugger sees it (no side effects); undefined if the hart has no such CSR or it has no value of its own (time, seed). */
+  readCsr(csr: number): number | undefined {
+    const v = this.timeline.vm.board.hart.peekCsr(csr);
+    return v === undefined ? undefined : v >>> 0;
+  }
+
+  /** The CSRs a debugger can read, by number, with objdump's names. */
+  readableCsrs(): { number: number; name: string }[] {
+    return [...CSR_NAMES].filter(([n]) => this.readCsr(n) !== undefined).sort((a, b) => a[0] - b[0]).map(([number, name]) => ({ number, name }));
+  }
+
+  /** The physical address space: RAM, read-only memory and device windows, in address order. */
+  memoryRegions(): MemoryRegion[] {
+    const bus = this.timeline.vm.board.bus;
+    return [
+      ...bus.romWindows().map((r) => ({ base: r.base, size: r.size, kind: 'rom' as const, name: 'rom' })),
+      ...bus.devices().map((d) => ({ base: d.base, size: d.size, kind: 'device' as const, name: d.device.name })),
+      { base: bus.ram.base, size: bus.ram.size, kind: 'ram' as const, name: 'ram' },
+    ].sort((a, b) => a.base - b.base);
+  }
+
+  /** Whether the guest can be changed now: a live session at the end of what has run. */
+  get writable(): boolean {
+    return this.timeline.writable;
+  }
+
+  /**
+   * Assigns the value of the expression `valueText` to the object `expression`
+   * names in frame `level` (a variable, member, element, `*pointer`, or a
+   * register like `$a0`), as a logged change the recording replays. Returns the
+   * object's new view.
+   */
+  assign(expression: string, valueText: string, level: number): VariableView {
+    if (!this.writable) this.refuseWrite(expression.trim());
+    const e = expression.trim();
+    const reg = /^\$(\w+)$/.exec(e);
+    const rhs = this.operandValue(valueText, level);
+    if (reg !== null && registerIndex(reg[1]!) === undefined) throw new TargetError(`cannot change $${reg[1]}: only x1-x31 and the pc can be changed`);
+    const lhs = this.evaluateValue(e, level);
+    const index = reg !== null ? registerIndex(reg[1]!)! : lhs.register;
+    let bytes: Uint8Array;
+    try {
+      bytes = assignmentBytes(lhs.type, rhs);
+    } catch (err) {
+      if (err instanceof ValueError) throw new TargetError(err.message);
+      throw err;
+    }
+    if (lhs.address !== undefined && reg === null) {
+      for (const w of this.memoryWrites(lhs.address, bytes)) this.timeline.write(w);
+    } else if (index !== undefined) {
+      if (index === 0) throw new TargetError('x0 is hard-wired to zero');
+      if (!this.sharesInnermostRegisters(level)) throw new TargetError(`cannot change ${e} in frame ${level}: its register is saved by a callee; select frame 0`);
+      const padded = new Uint8Array(4);
+      padded.set(bytes.subarray(0, 4));
+      this.timeline.write({ kind: 'register', register: index, value: new DataView(padded.buffer).getUint32(0, true) });
+    } else {
+      throw new TargetError(`cannot change ${e}: it is not an object in memory or in a register (a computed, bit-field or optimized-out value)`);
+    }
+    this.nodes = [];
+    return this.evaluate(e, level);
+  }
+
+  /** Sets a child of a variables reference (a scope's variable, a member, an element, a register). */
+  setVariable(reference: number, name: string, valueText: string): VariableView {
+    const node = this.nodes[reference - 1];
+    if (node === undefined) throw new TargetError('that variable is no longer valid (the timeline moved)');
+    if (node.kind === 'scope' && node.scope === 'registers') {
+      const reg = /^(\w+)/.exec(name)?.[1] ?? name;
+      if (registerIndex(reg) === undefined) throw new TargetError(`cannot change ${name}: only x1-x31 and the pc can be changed`);
+      return { ...this.assign(`$${reg}`, valueText, node.level), name };
+    }
+    if (node.kind === 'scope' && node.scope === 'csrs') throw new TargetError(`cannot change ${name}: CSRs are read-only in the debugger`);
+    const child = this.variables(reference).find((v) => v.name === name);
+    if (child?.evaluateName === undefined) throw new TargetError(`no variable ${name} here`);
+    return { ...this.assign(child.evaluateName, valueText, node.level), name };
+  }
+
+  /** Writes guest memory at a virtual address (RAM only), as a logged change. Returns the bytes written. */
+  writeMemory(address: number, data: Uint8Array): number {
+    if (!this.writable) this.refuseWrite(`memory at ${hex8(address)}`);
+    const writes = this.memoryWrites(address, data);
+    for (const w of writes) this.timeline.write(w);
+    this.nodes = [];
+    return data.length;
+  }
+
+  /**
+   * Sets a register by number (1-31: x1-x31, 32: the pc) at the live
+   * frontier, as a logged change. x0 takes only zero: it is hard-wired.
+   */
+  writeRegister(index: number, value: number): void {
+    const name = index === PC_REGISTER_INDEX ? 'the pc' : `x${index}`;
+    if (!Number.isInteger(index) || index < 0 || index > PC_REGISTER_INDEX) throw new TargetError(`no register ${index}: only x0-x31 and the pc (32)`);
+    if (index === 0) {
+      if ((value >>> 0) !== 0) throw new TargetError('x0 is hard-wired to zero');
+      return;
+    }
+    if (!this.writable) this.refuseWrite(name);
+    this.timeline.write({ kind: 'register', register: index, value: value >>> 0 });
+    this.nodes = [];
+  }
+
+  /** A right-hand side: an expression in the frame, or a plain number when there is no debug information. */
+  private operandValue(text: string, level: number): Value {
+    const t = text.trim();
+    const literal = /^-?(0x[0-9a-f]+|\d+)$/i.exec(t);
+    if (literal !== null) {
+      const n = Number(t.replace(/^-/, ''));
+      const int32: Value['type'] = { kind: 'base', name: 'int', size: 4, encoding: 5 };
+      return valueFromNumber(int32, t.startsWith('-') ? -n : n);
+    }
+    return this.evaluateValue(t, level);
+  }
+
+  /** Per-page physical writes for `data` at virtual address `va`; every page must be RAM. */
+  private memoryWrites(va: number, data: Uint8Array): DebuggerWrite[] {
+    const board = this.timeline.vm.board;
+    const out: DebuggerWrite[] = [];
+    for (let done = 0; done < data.length;) {
+      const at = (va + done) >>> 0;
+      const chunk = Math.min(data.length - done, 4096 - (at & 0xfff));
+      const pa = board.hart.translateForDebugger(at);
+      if (pa === undefined || !board.bus.ram.contains(pa, chunk)) throw new TargetError(`cannot write ${hex8(at)}: not RAM (unmapped, or a device)`);
+      out.push({ kind: 'memory', address: pa, bytes: data.slice(done, done + chunk) });
+      done += chunk;
+    }
+    return out;
+  }
+
+  /** Whether frame `level` uses the live registers (it is frame 0 or inlined into it). */
+  private sharesInnermostRegisters(level: number): boolean {
+    if (level === 0) return true;
+    const frames = this.source?.frames() ?? [];
+    return frames.slice(0, level).every((f) => f.inline);
   }
 
   // ------------------------------------------------------------ memory and code
@@ -549,13 +766,25 @@ export class DebugTarget {
         return pa === undefined ? undefined : this.timeline.vm.board.bus.peekBytes(pa, n);
       },
     };
-    const out: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const b = mem.readMemory((address + i) >>> 0, 1);
-      if (b === undefined) break;
-      out.push(b[0]!);
+    // A page at a time (one translation each); byte by byte only in a page that is partly unreadable.
+    const out = new Uint8Array(count);
+    let done = 0;
+    while (done < count) {
+      const va = (address + done) >>> 0;
+      const chunk = Math.min(count - done, 4096 - (va & 0xfff));
+      const bytes = mem.readMemory(va, chunk);
+      if (bytes !== undefined) {
+        out.set(bytes, done);
+        done += chunk;
+        continue;
+      }
+      for (let i = 0; i < chunk; i++, done++) {
+        const b = mem.readMemory((va + i) >>> 0, 1);
+        if (b === undefined) return { address, data: out.slice(0, done), unreadable: count - done };
+        out[done] = b[0]!;
+      }
     }
-    return { address, data: Uint8Array.from(out), unreadable: count - out.length };
+    return { address, data: out, unreadable: 0 };
   }
 
   disassemble(address: number, instructionOffset: number, count: number): DisassembledInstruction[] {

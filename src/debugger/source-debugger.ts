@@ -19,11 +19,14 @@
  *  - reverse finish: back to the instruction that called the current function.
  */
 import type { Hart } from '../hart/hart.js';
+import { CSR_NAMES } from '../isa/csr.js';
 import type { SourcePosition } from '../symbols/source-lines.js';
 import type { Frame, Machine, Symbols } from '../symbols/symbols.js';
 import type { Control, Stop, Timeline } from '../timeline/timeline.js';
 
 export type StepKind = 'in' | 'over' | 'out';
+
+const CSR_NUMBERS: ReadonlyMap<string, number> = new Map([...CSR_NAMES].map(([n, name]) => [name, n]));
 
 export class SourceDebugger {
   /** The guest as the symbols layer reads it: peeks only. */
@@ -49,6 +52,12 @@ export class SourceDebugger {
         return out;
       },
       readRegister: (n) => (n === 32 ? hart.pc >>> 0 : hart.x[n]! >>> 0),
+      readCsr: (name) => {
+        // gdb (with QEMU) also shows the privilege level as the register `priv`.
+        if (name === 'priv') return hart.priv;
+        const n = CSR_NUMBERS.get(name);
+        return n === undefined ? undefined : hart.peekCsr(n);
+      },
     };
     for (const a of symbols.statementAddresses()) this.statements.add(a);
   }
@@ -85,7 +94,8 @@ export class SourceDebugger {
     const start = this.position();
     const startCfa = this.topCfa();
     if (kind === 'out') {
-      const caller = this.frames().find((f, i) => i > 0 && !f.inline);
+      // A frame gdb infers from a tail call was left before this one began: the return is to the frame above it (gdb's finish).
+      const caller = this.frames().find((f, i) => i > 0 && !f.inline && !f.tailCall);
       if (caller === undefined || caller.cfa === undefined) return t.stepForward(1, control);
       const returnPc = caller.pc >>> 0;
       const callerCfa = caller.cfa;

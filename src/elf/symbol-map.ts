@@ -4,8 +4,9 @@ import { SymbolType, type ElfFile, type ElfSymbol } from './elf-file.js';
 export class SymbolMap {
   private readonly sorted: ElfSymbol[];
 
-  constructor(elf: ElfFile) {
-    this.sorted = elf.symbols()
+  /** The symbols of `elf`; none without one (a raw kernel Image has no symbol table). */
+  constructor(elf: ElfFile | undefined) {
+    this.sorted = (elf?.symbols() ?? [])
       .filter((s) => (s.type === SymbolType.Func || s.type === SymbolType.Object || s.type === SymbolType.NoType) &&
         // Not undefined (0) or reserved section indices (SHN_ABS 0xfff1, SHN_COMMON ...): those are not code or data addresses.
         s.name.length > 0 && s.sectionIndex !== 0 && s.sectionIndex < 0xff00 && !s.name.startsWith('$') && !s.name.startsWith('.L'))

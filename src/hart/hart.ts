@@ -511,6 +511,18 @@ export class Hart {
     this.requestAttention();
   }
 
+  /**
+   * M-mode software (the monitor's built-in SBI) sets or clears one of the
+   * mip bits it may write (SSIP, STIP, SEIP; Privileged spec 3.1.9).
+   */
+  setPendingBySoftware(bit: Mip, level: boolean): void {
+    const old = this.csr[Slot.mipSoftware]!;
+    const next = level ? old | (bit & MIP_WRITABLE) : old & ~bit;
+    if (next === old) return;
+    this.csr[Slot.mipSoftware] = next;
+    this.requestAttention();
+  }
+
   /** The highest-priority interrupt that is pending and enabled now, or -1 (Privileged spec 3.1.9). */
   pendingInterrupt(): number {
     const pending = (this.csr[Slot.mipSoftware]! | this.csr[Slot.mipLines]!) & this.csr[Slot.mie]!;

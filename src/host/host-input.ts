@@ -23,6 +23,11 @@ export const enum InputSource {
   HostClock = 6,
   /** Console bytes the guest asked for (semihosting READC, READ on :tt). Synchronous. */
   ConsoleRead = 7,
+  /**
+   * A debugger changed a register or memory during a live recorded session,
+   * at an instruction boundary. Asynchronous; never produced by a host.
+   */
+  DebuggerWrite = 8,
 }
 
 export const INPUT_SOURCE_NAMES: Readonly<Record<number, string>> = {
@@ -33,6 +38,7 @@ export const INPUT_SOURCE_NAMES: Readonly<Record<number, string>> = {
   5: 'entropy',
   6: 'host-clock',
   7: 'console-read',
+  8: 'debugger-write',
 };
 
 /** One input as it crossed the door. */
@@ -57,8 +63,13 @@ export interface HostInput {
    * Empty means none are available yet: wait if consoleMayArrive(), else it is the end of input.
    */
   readConsole(icount: number, max: number): Uint8Array;
-  /** When the next console input is due, if known in advance (replay), so the run loop can stop there. */
-  nextConsoleIcount(): number | undefined;
+  /**
+   * When the next asynchronous input (console bytes, a debugger write) is due,
+   * if known in advance (replay), so the run loop can stop there.
+   */
+  nextAsyncInputIcount(): number | undefined;
+  /** A logged debugger write due at this boundary (replay), consumed; undefined if none. */
+  takeDebuggerWrite(icount: number): Uint8Array | undefined;
   /** Whether console input can still arrive (live: stdin not at end; replay: events remain). */
   consoleMayArrive(): boolean;
   /** Resolves when console input may have arrived (live: waits on stdin). */
@@ -78,7 +89,10 @@ export class NoHostInput implements HostInput {
   readConsole(): Uint8Array {
     return new Uint8Array(0);
   }
-  nextConsoleIcount(): undefined {
+  nextAsyncInputIcount(): undefined {
+    return undefined;
+  }
+  takeDebuggerWrite(): undefined {
     return undefined;
   }
   consoleMayArrive(): boolean {

@@ -61,7 +61,12 @@ export class LiveHost implements HostInput {
     return this.takeConsole(icount, max);
   }
 
-  nextConsoleIcount(): number | undefined {
+  /** A live host has no debugger writes: a debugger applies them itself and a recording logs them. */
+  takeDebuggerWrite(): undefined {
+    return undefined;
+  }
+
+  nextAsyncInputIcount(): number | undefined {
     return this.options.console?.nextIcount();
   }
 

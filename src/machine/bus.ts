@@ -62,6 +62,11 @@ export class Bus implements PhysicalMemory {
     return undefined;
   }
 
+  /** The read-only memory windows (base and size), in mapping order. */
+  romWindows(): { base: number; size: number }[] {
+    return this.roms.map((r) => ({ base: r.base, size: r.bytes.length }));
+  }
+
   /** The devices on the bus, in address order. */
   devices(): readonly Mapping[] {
     return this.mappings;
@@ -109,11 +114,25 @@ export class Bus implements PhysicalMemory {
     return undefined;
   }
 
-  /** Reads `length` bytes for a debugger: RAM and ROM only; undefined where unmapped or a device. */
+  /**
+   * Reads `length` bytes for a debugger, without side effects: RAM, ROM, or
+   * one device's registers (each byte as a guest byte load would see it,
+   * through the device's peek). Undefined where unmapped, across regions, or
+   * where a device cannot tell without a side effect.
+   */
   peekBytes(paddr: number, length: number): Uint8Array | undefined {
     if (this.ram.contains(paddr, length)) return this.ram.read(paddr, length);
     const rom = this.romAt(paddr, length);
-    return rom === undefined ? undefined : rom.bytes.slice(paddr - rom.base, paddr - rom.base + length);
+    if (rom !== undefined) return rom.bytes.slice(paddr - rom.base, paddr - rom.base + length);
+    const m = this.find(paddr);
+    if (m === undefined || paddr + length > m.base + m.size) return undefined;
+    const out = new Uint8Array(length);
+    for (let i = 0; i < length; i++) {
+      const b = m.device.peek(paddr + i - m.base, 1);
+      if (b === undefined) return undefined;
+      out[i] = b & 0xff;
+    }
+    return out;
   }
 
   /** A device writes guest RAM (semihosting READ, DMA): dirty/code bookkeeping and reservations included. */

@@ -1,8 +1,10 @@
 /**
  * The `virt` board, compatible with `qemu-system-riscv32 -M virt -bios none`:
  * one hart, RAM at 0x8000_0000, the boot ROM, CLINT, PLIC, a 16550A UART,
- * the SiFive test finisher and a Goldfish RTC, wired as QEMU wires them. The
- * device tree is generated from the same description.
+ * the SiFive test finisher and a Goldfish RTC, wired as QEMU wires them. A
+ * board for a Linux kernel also has QEMU's eight virtio-mmio slots, with
+ * virtio-blk (when there is a disk) and virtio-rng. The device tree is
+ * generated from the same description.
  */
 import { Hart } from '../hart/hart.js';
 import type { Mip } from '../hart/csr-bits.js';
@@ -17,6 +19,9 @@ import { GoldfishRtc } from './devices/goldfish-rtc.js';
 import { Plic, PLIC_SOURCES } from './devices/plic.js';
 import { SifiveTest } from './devices/sifive-test.js';
 import { Uart16550 } from './devices/uart16550.js';
+import { VirtioBlock } from './devices/virtio-blk.js';
+import { VirtioMmio, type DmaMemory } from './devices/virtio-mmio.js';
+import { VirtioRng } from './devices/virtio-rng.js';
 import { cells64, node, type DtNode } from './fdt.js';
 import type { MachineContext } from './machine-context.js';
 import { WallClock } from './wall-clock.js';
@@ -28,9 +33,16 @@ export const VIRT_MAP = {
   clint: 0x0200_0000,
   plic: 0x0c00_0000,
   uart: 0x1000_0000,
+  virtio: 0x1000_1000,
   ram: 0x8000_0000,
 } as const;
 
+/** QEMU virt's virtio-mmio slots: VIRTIO_COUNT windows of 4 KiB from VIRT_MAP.virtio, PLIC sources 1-8. */
+export const VIRTIO_COUNT = 8;
+export const VIRTIO_IRQ = 1;
+/** Which slot holds which device on a kernel board. */
+export const VIRTIO_BLOCK_SLOT = 0;
+export const VIRTIO_RNG_SLOT = 1;
 export const UART_IRQ = 10;
 export const RTC_IRQ = 11;
 export const DEFAULT_MEMORY = 128 * 1024 * 1024;
@@ -47,6 +59,8 @@ export interface BoardOptions {
   readonly memory?: number;
   /** "virtual" (default): time follows the instruction count; "host": guest time reads follow the host clock. */
   readonly clock?: 'virtual' | 'host';
+  /** The virtio-mmio slots (a board for a Linux kernel): virtio-rng, and virtio-blk over `drive` when given. */
+  readonly virtio?: { readonly drive?: Uint8Array };
 }
 
 export class VirtBoard implements MachineContext {
@@ -60,6 +74,8 @@ export class VirtBoard implements MachineContext {
   readonly uart: Uart16550;
   readonly test: SifiveTest;
   readonly rtc: GoldfishRtc;
+  /** The virtio-mmio slots in address order (none unless the board was built with `virtio`). */
+  readonly virtio: readonly VirtioMmio[];
   power: PowerState = { kind: 'on' };
   /** Receives the guest's console output (UART, HTIF, semihosting) and which stream it is for. */
   onConsole: (bytes: Uint8Array, error: boolean) => void = () => {};
@@ -96,6 +112,26 @@ export class VirtBoard implements MachineContext {
     this.bus.map(VIRT_MAP.clint, this.clint);
     this.bus.map(VIRT_MAP.plic, this.plic);
     this.bus.map(VIRT_MAP.uart, this.uart);
+    this.virtio = options.virtio === undefined ? [] : this.virtioSlots(options.virtio.drive);
+    this.virtio.forEach((slot, i) => this.bus.map(VIRT_MAP.virtio + i * slot.size, slot));
+  }
+
+  private virtioSlots(drive: Uint8Array | undefined): VirtioMmio[] {
+    const dma: DmaMemory = {
+      read: (paddr, length) => (this.ram.contains(paddr, length) ? this.ram.read(paddr, length) : undefined),
+      write: (paddr, bytes) => {
+        if (!this.ram.contains(paddr, bytes.length)) return false;
+        this.bus.writeRam(paddr, bytes);
+        return true;
+      },
+    };
+    const entropy = (count: number) => this.host.ask(this.hart.icount, InputSource.Entropy, Uint8Array.of(count & 0xff, count >>> 8));
+    return Array.from({ length: VIRTIO_COUNT }, (_, slot) => {
+      const backend = slot === VIRTIO_BLOCK_SLOT && drive !== undefined ? new VirtioBlock(drive)
+        : slot === VIRTIO_RNG_SLOT ? new VirtioRng(entropy)
+        : undefined;
+      return new VirtioMmio(slot, backend, dma, (level) => this.plic.setLine(VIRTIO_IRQ + slot, level));
+    });
   }
 
   // ---- MachineContext ----
@@ -184,6 +220,12 @@ export class VirtBoard implements MachineContext {
           'interrupts-extended': [cpuIntc, 3, cpuIntc, 7], reg: reg(VIRT_MAP.clint, this.clint.size),
           compatible: ['sifive,clint0', 'riscv,clint0'],
         }),
+        ...this.virtio.map((slot, i) => {
+          const base = VIRT_MAP.virtio + i * slot.size;
+          return node(`virtio_mmio@${base.toString(16)}`, {
+            interrupts: VIRTIO_IRQ + i, 'interrupt-parent': plicHandle, reg: reg(base, slot.size), compatible: 'virtio,mmio',
+          });
+        }),
       ]),
     ]);
   }
@@ -202,6 +244,8 @@ export class VirtBoard implements MachineContext {
       plic: this.plic.saveState(),
       uart: this.uart.saveState(),
       rtc: this.rtc.saveState(),
+      // Only kernel boards have virtio slots: other guests' state (and their recorded checks) stays as it was.
+      ...(this.virtio.length === 0 ? {} : { virtio: Object.fromEntries(this.virtio.map((v, i) => [`slot${i}`, v.saveState()])) }),
       power: this.power.kind === 'off' ? `off:${this.power.status}` : this.power.kind,
     };
   }
@@ -213,6 +257,10 @@ export class VirtBoard implements MachineContext {
     this.plic.loadState(field<StateRecord>(state, 'plic', 'record'));
     this.uart.loadState(field<StateRecord>(state, 'uart', 'record'));
     this.rtc.loadState(field<StateRecord>(state, 'rtc', 'record'));
+    if (this.virtio.length > 0) {
+      const saved = field<StateRecord>(state, 'virtio', 'record');
+      this.virtio.forEach((v, i) => v.loadState(field<StateRecord>(saved, `slot${i}`, 'record')));
+    }
     const power = field<string>(state, 'power', 'string');
     this.power = power.startsWith('off:') ? { kind: 'off', status: Number(power.slice(4)) } : power === 'reboot' ? { kind: 'reboot' } : { kind: 'on' };
   }

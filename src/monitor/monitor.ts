@@ -1,7 +1,8 @@
 /**
  * The monitor (VMM): runs the board's hart and decides what every VM exit
- * means. It is the one door to the outside world: ecall (no SBI yet: the
- * guest gets the exception), the semihosting ebreak sequence, wfi (virtual
+ * means. It is the one door to the outside world: ecall (the built-in SBI
+ * for an S-mode kernel, else the guest gets the exception), the semihosting
+ * ebreak sequence, wfi (virtual
  * time skips to the next deadline, or the run waits for console input),
  * host-valued CSRs (time, seed), console input delivery, and power-off.
  *
@@ -14,7 +15,9 @@ import { Priv, VmExit, Exception } from '../hart/trap.js';
 import { InputSource } from '../host/host-input.js';
 import { TIMEBASE_HZ } from '../machine/clock.js';
 import type { VirtBoard } from '../machine/virt-board.js';
+import { applyDebuggerWrite } from './debugger-write.js';
 import { GuestMemory } from './guest-memory.js';
+import { Sbi } from './sbi.js';
 import { Semihosting } from './semihosting.js';
 import { field, type StateRecord } from '../machine/device.js';
 
@@ -49,10 +52,14 @@ export interface MonitorOptions {
   readonly semihosting?: boolean;
   /** HEAPINFO answer; computed from the loaded image by the runner. */
   readonly heapInfo?: () => readonly [number, number, number, number];
+  /** Serve SBI calls (an ecall from S-mode) in the monitor, for a kernel booted without firmware; default false. */
+  readonly sbi?: boolean;
 }
 
 export class Monitor {
   readonly semihosting: Semihosting | undefined;
+  /** The built-in SBI, when the guest is a supervisor-mode kernel. */
+  readonly sbi: Sbi | undefined;
   readonly memory: GuestMemory;
   /** Whether the guest has used the UART's receive side, so console input goes to the UART. */
   private uartReceives = false;
@@ -69,6 +76,14 @@ export class Monitor {
       output: (bytes, error) => board.onConsole(bytes, error),
       heapInfo: options.heapInfo ?? (() => [ram.base, ram.base + ram.size, ram.base + ram.size, ram.base]),
     });
+    this.sbi = options.sbi === true ? new Sbi({
+      hart: board.hart,
+      clock: board.clock,
+      host: () => board.host,
+      consoleOutput: (bytes) => board.onConsole(bytes, false),
+      powerOff: (status) => board.powerOff(status),
+      reboot: () => board.reboot(),
+    }) : undefined;
     const prev = board.bus.mmioObserver;
     board.bus.mmioObserver = (access) => {
       prev?.(access);
@@ -100,23 +115,33 @@ export class Monitor {
       if (board.power.kind === 'reboot') return { kind: 'reboot' };
       const now = hart.icount;
       // Timer lines first, so a stop shows mip as it is at this icount.
-      board.updateTimers(now);
+      this.updateTimers(now);
       if (this.pauseRequested) {
         this.pauseRequested = false;
         return { kind: 'paused' };
       }
+      // Debugger writes belong to arriving at this boundary (a run that stops here includes them);
+      // each pauses the run for its state check before anything else happens.
+      if (this.applyDebuggerWrite(now)) continue;
       if (now >= target) return { kind: 'target' };
       this.deliverConsoleInput(now);
-      const consoleDue = board.host.nextConsoleIcount();
-      const end = Math.min(target, board.nextDeadline(now), consoleDue !== undefined && consoleDue > now ? consoleDue : Infinity);
+      const inputDue = board.host.nextAsyncInputIcount();
+      const end = Math.min(target, this.nextDeadline(now), inputDue !== undefined && inputDue > now ? inputDue : Infinity);
       const exit = hart.run(end);
       switch (exit) {
         case VmExit.Budget:
         case VmExit.Requested:
           break;
         case VmExit.Ecall:
-          // No SBI installed: the guest's own handler sees the environment call.
+          // An S-mode ecall is an SBI call when the SBI is installed (a hypercall, not a trap);
+          // otherwise the guest's own handler sees it.
+          if (this.sbi !== undefined && hart.priv === Priv.S) {
+            this.sbi.call(hart.icount);
+            break;
+          }
           hart.trapInstruction((Exception.EcallFromU + hart.priv) as Exception);
+          // A debugger that catches traps sees this one like any other.
+          if (hart.reportTraps) return { kind: 'trap' };
           break;
         case VmExit.Ebreak: {
           const r = this.ebreak();
@@ -139,6 +164,29 @@ export class Monitor {
           return { kind: 'breakpoint' };
       }
     }
+  }
+
+  /** The next icount at which a timer fires: the board's devices and the SBI's supervisor timer. */
+  private nextDeadline(now: number): number {
+    const board = this.board.nextDeadline(now);
+    return this.sbi === undefined ? board : Math.min(board, this.sbi.nextDeadline(now));
+  }
+
+  private updateTimers(now: number): void {
+    this.board.updateTimers(now);
+    this.sbi?.update(now);
+  }
+
+  /**
+   * Applies the next logged debugger write due now (replaying a session a
+   * debugger changed); true if there was one. One at a time: each is checked
+   * after it took effect, as when the debugger made it.
+   */
+  private applyDebuggerWrite(icount: number): boolean {
+    const w = this.board.host.takeDebuggerWrite(icount);
+    if (w === undefined) return false;
+    applyDebuggerWrite(this.board, w);
+    return true;
   }
 
   /** Moves console input that is due now into the UART's receive FIFO. */
@@ -169,7 +217,7 @@ export class Monitor {
       return undefined;
     }
     hart.trapInstruction(Exception.Breakpoint, pc);
-    return undefined;
+    return hart.reportTraps ? { kind: 'trap' } : undefined;
   }
 
   private isSemihostingSequence(pc: number): boolean {
@@ -194,13 +242,13 @@ export class Monitor {
       hart.retire(4);
       return undefined;
     }
-    const deadline = board.nextDeadline(now);
+    const deadline = this.nextDeadline(now);
     if (deadline < Infinity) {
       const target = board.clock.mtime(deadline);
       if (board.clock.hostTicks !== undefined) {
         // Host time: wake when the host clock says the deadline has passed; until then the run waits.
         const ticks = board.clock.read(now);
-        board.updateTimers(now);
+        this.updateTimers(now);
         if (ticks < target && !hart.wfiWakeup()) return { kind: 'wait-time', seconds: (target - ticks) / TIMEBASE_HZ };
         hart.retire(4);
         return undefined;
@@ -235,12 +283,15 @@ export class Monitor {
   }
 
   saveState(): StateRecord {
-    return { version: 1, uartReceives: this.uartReceives, semihosting: this.semihosting?.saveState() ?? {} };
+    const state: StateRecord = { version: 1, uartReceives: this.uartReceives, semihosting: this.semihosting?.saveState() ?? {} };
+    // Only a kernel boot has the SBI: the state of other guests (and their recorded state checks) stays as it was.
+    return this.sbi === undefined ? state : { ...state, sbi: this.sbi.saveState() };
   }
 
   loadState(state: StateRecord): void {
     this.pauseRequested = false;
     this.uartReceives = field<boolean>(state, 'uartReceives', 'boolean');
     if (this.semihosting !== undefined) this.semihosting.loadState(field<StateRecord>(state, 'semihosting', 'record'));
+    if (this.sbi !== undefined) this.sbi.loadState(field<StateRecord>(state, 'sbi', 'record'));
   }
 }

@@ -56,7 +56,10 @@ export class CheckedRun {
         this.sink.afterEvent(event, this.check(true));
       }
       if (hart.icount === nextCheck) this.sink.periodic(nextCheck, this.check(false));
-      if ((stop.kind === 'paused' && !this.stopOnPause) || stop.kind === 'wait-time' && this.replaying || (stop.kind === 'target' && hart.icount < target)) {
+      // A pause at the target goes round once more: more inputs may be due at this very icount
+      // (several debugger writes made at one boundary); with none, the run returns 'target' at once.
+      if ((stop.kind === 'paused' && !this.stopOnPause) || (stop.kind === 'target' && hart.icount < target)) continue;
+      if (stop.kind === 'wait-time' && this.replaying) {
         if (hart.icount >= target) return { kind: 'target' };
         continue;
       }

@@ -43,8 +43,12 @@ export class RecordingHostInput implements HostInput {
     return bytes;
   }
 
-  nextConsoleIcount(): number | undefined {
-    return this.inner.nextConsoleIcount();
+  nextAsyncInputIcount(): number | undefined {
+    return this.inner.nextAsyncInputIcount();
+  }
+
+  takeDebuggerWrite(icount: number): Uint8Array | undefined {
+    return this.inner.takeDebuggerWrite(icount);
   }
 
   consoleMayArrive(): boolean {
@@ -175,10 +179,34 @@ export class ReplayHostInput implements HostInput {
     return this.take().payload;
   }
 
-  nextConsoleIcount(): number | undefined {
-    if (this.atFrontier()) return this.live!.nextConsoleIcount();
+  nextAsyncInputIcount(): number | undefined {
+    if (this.atFrontier()) return this.live!.nextAsyncInputIcount();
     const e = this.peek();
-    return e !== undefined && e.source === InputSource.Console ? e.icount : undefined;
+    return e !== undefined && (e.source === InputSource.Console || e.source === InputSource.DebuggerWrite) ? e.icount : undefined;
+  }
+
+  takeDebuggerWrite(icount: number): Uint8Array | undefined {
+    const e = this.peek();
+    if (e === undefined || e.source !== InputSource.DebuggerWrite) return undefined;
+    if (e.icount < icount) {
+      throw new Divergence('input', icount, `the replay is at icount ${icount}, past the recording's ${describeEvent(e)}`, e);
+    }
+    return e.icount === icount ? this.take().payload : undefined;
+  }
+
+  /**
+   * Whether a debugger may change the guest now: a live session at the end of
+   * what has run, with every logged input consumed (anything else would
+   * rewrite a recorded past).
+   */
+  get canWrite(): boolean {
+    return this.atFrontier();
+  }
+
+  /** Logs a debugger write made now, at the live frontier (the caller applies it after). */
+  recordDebuggerWrite(icount: number, payload: Uint8Array): void {
+    if (!this.atFrontier()) throw new Error('a debugger write is only possible at the live frontier');
+    this.record({ icount, source: InputSource.DebuggerWrite, pc: this.pc() >>> 0, questionHash: 0, payload: payload.slice() });
   }
 
   consoleMayArrive(): boolean {

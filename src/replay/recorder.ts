@@ -10,10 +10,10 @@ import type { HostInput } from '../host/host-input.js';
 import { STEPS_PER_TICK, TIMEBASE_HZ } from '../machine/clock.js';
 import { ISA_STRING } from '../machine/virt-board.js';
 import type { StopReason } from '../monitor/monitor.js';
-import { GuestVm } from '../vm/guest-vm.js';
+import { GuestVm, type KernelGuest } from '../vm/guest-vm.js';
 import { CheckedRun } from './checked-run.js';
 import { RecordingHostInput } from './host-strategies.js';
-import { RecordingWriter, sha256, type RecordedEvent, type RecordingHeader, type StateCheck } from './recording-file.js';
+import { MAX_IMAGE_BYTES, RecordingError, RecordingWriter, sha256, type RecordedEvent, type RecordingHeader, type StateCheck } from './recording-file.js';
 import { STATE_CHECK_CONSUMER, type MachineState } from './machine-state.js';
 import { encodeCheckpoint } from './checkpoint-file.js';
 import { captureVmState } from './machine-state.js';
@@ -25,7 +25,10 @@ export const DEFAULT_CHECK_INTERVAL = 1_000_000;
 export interface RecorderOptions {
   /** Where to write the recording. */
   readonly output: string;
-  readonly elf: ElfFile;
+  /** The guest: an ELF program... */
+  readonly elf?: ElfFile;
+  /** ...or a Linux kernel (its Image, initrd and disk are embedded in the recording). */
+  readonly kernel?: KernelGuest;
   /** The program's name as the user gave it (informational). */
   readonly programName: string;
   readonly args: readonly string[];
@@ -75,11 +78,25 @@ export class Recorder {
   private readonly checkpointEvery: number | undefined;
 
   constructor(options: RecorderOptions) {
-    const image = options.elf.bytes;
+    const k = options.kernel;
+    const image = k?.image ?? options.elf?.bytes;
+    if (image === undefined) throw new Error('a recording needs an ELF program or a kernel');
+    for (const [what, bytes] of [[options.programName, image], [k?.initrdName ?? 'the initrd', k?.initrd], [k?.driveName ?? 'the disk image', k?.drive]] as const) {
+      if (bytes !== undefined && bytes.length > MAX_IMAGE_BYTES) {
+        throw new RecordingError(`${what} is ${bytes.length} bytes; a recording embeds it, and holds images up to ${MAX_IMAGE_BYTES} bytes`);
+      }
+    }
+    const guest: RecordingHeader['guest'] = k === undefined
+      ? { program: options.programName, image: sha256(image), args: [...options.args], bootArgs: options.bootArgs }
+      : {
+        program: options.programName, image: sha256(image), args: [...options.args], bootArgs: options.bootArgs, kind: 'kernel',
+        ...(k.initrd === undefined ? {} : { initrd: sha256(k.initrd) }),
+        ...(k.drive === undefined ? {} : { drive: sha256(k.drive) }),
+      };
     this.header = options.prefix !== undefined ? { ...options.prefix.header, producer: PRODUCER } : {
       producer: PRODUCER,
       machine: { board: 'virt', isa: ISA_STRING, memory: options.memory, stepsPerTick: STEPS_PER_TICK, timebaseHz: TIMEBASE_HZ },
-      guest: { program: options.programName, image: sha256(image), args: [...options.args], bootArgs: options.bootArgs },
+      guest,
       digestInterval: options.checkInterval ?? DEFAULT_CHECK_INTERVAL,
       clock: options.clock ?? 'virtual',
     };
@@ -88,7 +105,7 @@ export class Recorder {
       this.eventCount++;
       this.run.noteEvent(e);
     });
-    this.vm = new GuestVm({ elf: options.elf, memory: options.memory, bootArgs: options.bootArgs, clock: this.header.clock }, this.host);
+    this.vm = new GuestVm({ elf: options.elf, kernel: k, memory: options.memory, bootArgs: options.bootArgs, clock: this.header.clock }, this.host);
     this.run = new CheckedRun(this.vm, this.header.digestInterval, {
       beforeEvent: (event, check) => { event.before = check; },
       afterEvent: (event, check) => { event.after = check; },
@@ -96,7 +113,13 @@ export class Recorder {
     });
     this.checkpointEvery = options.checkpointEvery;
     this.writer = RecordingWriter.create(options.output, this.header);
-    this.writer.writeImage({ role: 'program', name: options.programName, sha256: this.header.guest.image, size: image.length }, image);
+    this.writer.writeImage({ role: k === undefined ? 'program' : 'kernel', name: options.programName, sha256: this.header.guest.image, size: image.length }, image);
+    if (k?.initrd !== undefined) {
+      this.writer.writeImage({ role: 'initrd', name: k.initrdName ?? 'initrd', sha256: this.header.guest.initrd!, size: k.initrd.length }, k.initrd);
+    }
+    if (k?.drive !== undefined) {
+      this.writer.writeImage({ role: 'drive', name: k.driveName ?? 'drive', sha256: this.header.guest.drive!, size: k.drive.length }, k.drive);
+    }
     if (options.prefix !== undefined) this.continueFrom(options.prefix);
   }
 

@@ -4,6 +4,7 @@
  * a live session whose log grows while it is debugged (and can be saved).
  */
 import { ElfFile } from '../elf/elf-file.js';
+import type { GuestConfig } from '../vm/guest-vm.js';
 import { STEPS_PER_TICK, TIMEBASE_HZ } from '../machine/clock.js';
 import { ISA_STRING } from '../machine/virt-board.js';
 import { RecordingError, RecordingWriter, sha256, type Footer, type ImageMeta, type RecordedEvent, type RecordingHeader, type RecordingReader, type StateCheck } from './recording-file.js';
@@ -11,7 +12,10 @@ import { RecordingError, RecordingWriter, sha256, type Footer, type ImageMeta, t
 export interface RecordingContents {
   readonly name: string;
   readonly header: RecordingHeader;
+  /** The program (an ELF, or a kernel Image). */
   readonly image: { readonly meta: ImageMeta; readonly bytes: Uint8Array };
+  /** Every embedded image the guest is built from: `image`, then a kernel's initrd and disk. */
+  readonly images: readonly { readonly meta: ImageMeta; readonly bytes: Uint8Array }[];
   /** The input log, in order (grows in a live session). */
   readonly events: RecordedEvent[];
   /** Periodic state checks by icount (grows in a live session). */
@@ -40,8 +44,9 @@ export function contentsOf(reader: RecordingReader): RecordingContents {
       k++;
     }
   }
+  const images = reader.images();
   return {
-    name: reader.name, header, image: reader.programImage(), events, periodic, footer: reader.footer,
+    name: reader.name, header, image: images[0]!, images, events, periodic, footer: reader.footer,
     endIcount: reader.lastIcount(), checkpoints: reader.checkpoints(), live: false,
   };
 }
@@ -67,9 +72,27 @@ export function liveContents(o: LiveRecordingOptions): RecordingContents {
     digestInterval: o.checkInterval ?? 1_000_000,
     clock: o.clock ?? 'virtual',
   };
+  const main = { meta: { role: 'program' as const, name: o.programName, sha256: header.guest.image, size: image.length }, bytes: image };
   return {
-    name: o.programName, header, image: { meta: { role: 'program', name: o.programName, sha256: header.guest.image, size: image.length }, bytes: image },
+    name: o.programName, header, image: main, images: [main],
     events: [], periodic: new Map(), footer: undefined, endIcount: Infinity, checkpoints: [], live: true,
+  };
+}
+
+/** The guest a recording was made of: an ELF program, or a kernel with its initrd and disk. */
+export function guestConfigOf(c: RecordingContents): GuestConfig {
+  const h = c.header;
+  const base = { memory: h.machine.memory, bootArgs: h.guest.bootArgs, clock: h.clock };
+  if (h.guest.kind !== 'kernel') return { ...base, elf: new ElfFile(c.image.bytes, c.image.meta.name) };
+  const find = (sha: string | undefined) => (sha === undefined ? undefined : c.images.find((i) => i.meta.sha256 === sha));
+  const initrd = find(h.guest.initrd);
+  const drive = find(h.guest.drive);
+  return {
+    ...base,
+    kernel: {
+      image: c.image.bytes, name: c.image.meta.name,
+      initrd: initrd?.bytes, initrdName: initrd?.meta.name, drive: drive?.bytes, driveName: drive?.meta.name,
+    },
   };
 }
 
@@ -79,7 +102,7 @@ export function liveContents(o: LiveRecordingOptions): RecordingContents {
  */
 export function saveContents(c: RecordingContents, path: string, upTo: number, footer: Footer): void {
   const w = RecordingWriter.create(path, c.header);
-  w.writeImage(c.image.meta, c.image.bytes);
+  for (const image of c.images) w.writeImage(image.meta, image.bytes);
   w.writeEvents({
     start: 0,
     end: upTo,

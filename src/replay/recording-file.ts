@@ -15,11 +15,17 @@ import { InputSource } from '../host/host-input.js';
 import { ByteReader, ByteWriter, DecodeError, crc32 } from './bytes.js';
 
 export const RECORDING_MAGIC = Uint8Array.of(0x52, 0x56, 0x52, 0x43, 0x0d, 0x0a, 0x1a, 0x0a); // "RVRC\r\n\x1a\n"
-/** Version of the bytes on disk. Bump it when they change. */
-export const FORMAT_VERSION = 1;
+/**
+ * Version of the bytes on disk. Bump it when they change. Version 2 added
+ * kernel guests (header guest.kind, initrd, drive; IMAG roles kernel, initrd,
+ * drive); version 1 files (ELF programs) are still read.
+ */
+export const FORMAT_VERSION = 2;
 const BLOCK_HEADER_SIZE = 20;
 /** Blocks larger than this are refused as damaged (a sane bound for fuzzed lengths). */
 const MAX_BLOCK = 1 << 30;
+/** The largest image (program, kernel, initrd, disk) a recording can embed: a block, less room for its metadata. */
+export const MAX_IMAGE_BYTES = MAX_BLOCK - 64 * 1024;
 const BLOCK_FLAG_LZ4 = 1;
 
 /** A recording that cannot be used; the message says what is wrong and what to do. */
@@ -47,6 +53,12 @@ export interface RecordingHeader {
     /** Guest arguments as given (the command line itself is a recorded input). */
     readonly args: readonly string[];
     readonly bootArgs?: string;
+    /** "kernel": `image` is a raw Linux Image booted under the built-in SBI (version 2). Absent: an ELF program. */
+    readonly kind?: 'program' | 'kernel';
+    /** SHA-256 of the kernel's initrd, embedded in an IMAG block (kernel guests). */
+    readonly initrd?: string;
+    /** SHA-256 of the disk image behind virtio-blk, embedded in an IMAG block (kernel guests). */
+    readonly drive?: string;
   };
   /** Steps between periodic state checks. */
   readonly digestInterval: number;
@@ -89,8 +101,11 @@ export interface EventChunk {
   readonly periodic: readonly StateCheck[];
 }
 
+/** What an embedded image is: the ELF program, the kernel Image, its initrd, or the disk behind virtio-blk. */
+export type ImageRole = 'program' | 'kernel' | 'initrd' | 'drive';
+
 export interface ImageMeta {
-  readonly role: 'program';
+  readonly role: ImageRole;
   readonly name: string;
   readonly sha256: string;
   readonly size: number;
@@ -248,7 +263,7 @@ function decodeChunk(raw: Uint8Array): EventChunk {
   for (let i = 0; i < n; i++) {
     const icount = prev + r.varint();
     const source = r.u8();
-    if (source < InputSource.Console || source > InputSource.ConsoleRead) throw new DecodeError(`unknown input source ${source}`);
+    if (source < InputSource.Console || source > InputSource.DebuggerWrite) throw new DecodeError(`unknown input source ${source}`);
     const event: RecordedEvent = { icount, source: source as InputSource, pc: r.u32(), questionHash: r.u32(), payload: r.blob().slice() };
     const checks = r.u8();
     if ((checks & ~(CHECK_BEFORE | CHECK_AFTER)) !== 0) throw new DecodeError('bad event check flags');
@@ -371,8 +386,22 @@ export class RecordingReader {
     return new RecordingReader(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
   }
 
-  /** The embedded program image, verified against its SHA-256. */
+  /** The embedded program image (the ELF, or the kernel Image), verified against its SHA-256. */
   programImage(): { meta: ImageMeta; bytes: Uint8Array } {
+    return this.image(this.header.guest.image, 'program image');
+  }
+
+  /** Every image the header names (program or kernel, initrd, drive), verified, in that order. */
+  images(): { meta: ImageMeta; bytes: Uint8Array }[] {
+    const g = this.header.guest;
+    const out = [this.programImage()];
+    if (g.initrd !== undefined) out.push(this.image(g.initrd, 'initrd'));
+    if (g.drive !== undefined) out.push(this.image(g.drive, 'disk image'));
+    return out;
+  }
+
+  /** The embedded image with this SHA-256, verified. */
+  image(sha: string, what: string): { meta: ImageMeta; bytes: Uint8Array } {
     for (const b of this.blocks) {
       if (b.type !== BlockType.Image) continue;
       const r = new ByteReader(b.raw);
@@ -382,14 +411,14 @@ export class RecordingReader {
       } catch {
         throw new RecordingError(`${this.name}: embedded image at offset ${b.offset} is damaged`);
       }
-      if (meta.sha256 !== this.header.guest.image) continue;
+      if (meta.sha256 !== sha) continue;
       const bytes = r.bytes(r.remaining);
       if (sha256(bytes) !== meta.sha256) {
         throw new RecordingError(`${this.name}: embedded image ${meta.name} does not match its SHA-256 (${meta.sha256.slice(0, 12)}...)`);
       }
       return { meta, bytes };
     }
-    throw new RecordingError(`${this.name}: the program image ${this.header.guest.image.slice(0, 12)}... is not embedded (truncated recording?)`);
+    throw new RecordingError(`${this.name}: the ${what} ${sha.slice(0, 12)}... is not embedded (truncated recording?)`);
   }
 
   /** The event chunks, in order, decoded. */
@@ -437,7 +466,12 @@ function validateHeader(h: RecordingHeader, fail: (what: string) => never): Reco
     fail(`needs virtual time of ${String(m.stepsPerTick)} steps per tick at ${String(m.timebaseHz)} Hz; this Retrovisor runs 100 at 10000000 Hz`);
   }
   if (!Number.isSafeInteger(h.digestInterval) || h.digestInterval < 1) fail('has an invalid state-check interval');
-  if (typeof h.guest.image !== 'string' || !/^[0-9a-f]{64}$/.test(h.guest.image)) fail('has an invalid program image hash');
+  const isHash = (v: unknown) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+  if (!isHash(h.guest.image)) fail('has an invalid program image hash');
+  const kind = h.guest.kind;
+  if (kind !== undefined && kind !== 'program' && kind !== 'kernel') fail(`has an unknown guest kind ${String(kind)}`);
+  if (h.guest.initrd !== undefined && (kind !== 'kernel' || !isHash(h.guest.initrd))) fail('has an invalid initrd hash');
+  if (h.guest.drive !== undefined && (kind !== 'kernel' || !isHash(h.guest.drive))) fail('has an invalid disk image hash');
   if (!Array.isArray(h.guest.args)) fail('has invalid guest arguments');
   if (h.clock !== 'virtual' && h.clock !== 'host') fail(`uses an unknown clock mode ${String(h.clock)}`);
   return h;

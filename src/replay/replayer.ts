@@ -5,14 +5,13 @@
  * with a Divergence whose report names the icount, pc, what differs and the
  * inputs just before it.
  */
-import { ElfFile } from '../elf/elf-file.js';
 import type { StopReason } from '../monitor/monitor.js';
 import { GuestVm } from '../vm/guest-vm.js';
 import { CheckedRun } from './checked-run.js';
 import { Divergence } from './divergence.js';
 import { ReplayHostInput, describeEvent } from './host-strategies.js';
 import type { HostInput } from '../host/host-input.js';
-import { contentsOf, type RecordingContents } from './recording-contents.js';
+import { contentsOf, guestConfigOf, type RecordingContents } from './recording-contents.js';
 import { RecordingError, type RecordedEvent, type RecordingReader, type StateCheck } from './recording-file.js';
 import { stopName } from './recorder.js';
 import { STATE_GROUPS, fullDigest } from './state-check.js';
@@ -50,11 +49,10 @@ export class Replayer {
     this.contents = 'chunks' in source ? contentsOf(source) : source;
     const c = this.contents;
     const header = c.header;
-    const elf = new ElfFile(c.image.bytes, c.image.meta.name);
     this.periodic = c.periodic;
     this.endIcount = c.endIcount;
     this.host = new ReplayHostInput(c.events, () => this.vm.board.hart.pc, (e) => this.checkedRun.noteEvent(e), live);
-    this.vm = new GuestVm({ elf, memory: header.machine.memory, bootArgs: header.guest.bootArgs, clock: header.clock }, this.host);
+    this.vm = new GuestVm(guestConfigOf(c), this.host);
     this.checkedRun = new CheckedRun(this.vm, header.digestInterval, {
       beforeEvent: (event, check) => {
         // A live input just recorded gets its checks; a logged one is compared.

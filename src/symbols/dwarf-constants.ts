@@ -48,4 +48,6 @@ export const enum Op {
   CallFrameCfa = 0x9c, ImplicitValue = 0x9e, StackValue = 0x9f, ImplicitPointer = 0xa0, Addrx = 0xa1,
   Constx = 0xa2, EntryValue = 0xa3, ConstType = 0xa4, RegvalType = 0xa5, DerefType = 0xa6, Convert = 0xa8,
   Reinterpret = 0xa9, BitPiece = 0x9d, GnuEntryValue = 0xf3, GnuParameterRef = 0xfa,
+  XderefSize = 0x95, PushObjectAddress = 0x97, Call2 = 0x98, Call4 = 0x99, CallRef = 0x9a, FormTlsAddress = 0x9b,
+  XderefType = 0xa7, GnuPushTlsAddress = 0xe0,
 }

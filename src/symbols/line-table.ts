@@ -78,6 +78,31 @@ function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
+/**
+ * Steps over one value of `form` in a line-number program header (the
+ * forms DWARF 5 7.5.6 allows there, 32-bit DWARF), whatever content it
+ * describes.
+ */
+function skipForm(r: ByteReader, form: number): void {
+  switch (form) {
+    case Form.Data1: case Form.Flag: case Form.Strx1: r.offset += 1; break;
+    case Form.Data2: case Form.Strx2: r.offset += 2; break;
+    case Form.Strx3: r.offset += 3; break;
+    case Form.Data4: case Form.Strp: case Form.LineStrp: case Form.StrpSup: case Form.SecOffset: case Form.Strx4: r.offset += 4; break;
+    case Form.Data8: r.offset += 8; break;
+    case Form.Data16: r.offset += 16; break;
+    case Form.Udata: case Form.Strx: r.uleb(); break;
+    case Form.Sdata: r.sleb(); break;
+    case Form.String: r.cstr(); break;
+    case Form.Block1: r.offset += r.u8(); break;
+    case Form.Block2: r.offset += r.u16(); break;
+    case Form.Block4: r.offset += r.u32(); break;
+    case Form.Block: r.offset += r.uleb(); break;
+    default: throw new DwarfError(`unsupported form 0x${form.toString(16)} in a .debug_line entry`);
+  }
+  if (r.offset > r.bytes.length) throw new DwarfError('debug information is truncated (a .debug_line header entry runs past the section)');
+}
+
 function readProgram(r: ByteReader, sections: LineSections): LineProgram {
   const offset = r.offset;
   const length = r.unitLength();
@@ -108,7 +133,7 @@ function readProgram(r: ByteReader, sections: LineSections): LineProgram {
       case Form.String: return r.cstr();
       case Form.LineStrp: return stringAt(sections.lineStr, r.u32());
       case Form.Strp: return stringAt(sections.str, r.u32());
-      default: throw new DwarfError(`unsupported form 0x${form.toString(16)} for a path in .debug_line`);
+      default: throw new DwarfError(`unsupported form 0x${form.toString(16)} for a path in .debug_line (strx and supplementary-file strings need a split or supplementary object)`);
     }
   };
   const num = (form: number): number => {
@@ -118,9 +143,7 @@ function readProgram(r: ByteReader, sections: LineSections): LineProgram {
       case Form.Data2: return r.u16();
       case Form.Data4: return r.u32();
       case Form.Data8: return r.u64();
-      case Form.Data16: r.bytesOf(16); return 0;
-      case Form.Block: r.bytesOf(r.uleb()); return 0;
-      default: throw new DwarfError(`unsupported form 0x${form.toString(16)} in a .debug_line entry`);
+      default: throw new DwarfError(`unsupported form 0x${form.toString(16)} for a directory index in .debug_line`);
     }
   };
   const readEntries = (): { path: string; dir: number }[] => {
@@ -135,7 +158,9 @@ function readProgram(r: ByteReader, sections: LineSections): LineProgram {
       for (const [type, form] of format) {
         if (type === Lnct.Path) path = str(form);
         else if (type === Lnct.DirectoryIndex) dir = num(form);
-        else num(form);
+        // Timestamps, sizes, MD5 digests and vendor-defined content (such as
+        // LLVM's embedded source) are skipped by their form (DWARF 5 6.2.4.2).
+        else skipForm(r, form);
       }
       entries.push({ path, dir });
     }

@@ -191,9 +191,15 @@ export function evaluateLocation(expr: Uint8Array, ctx: ExpressionContext): Loca
   }
 }
 
+/** How deep DW_OP_call2/call4/call_ref may nest (a guard against procedures that call themselves). */
+const MAX_CALL_DEPTH = 16;
+
 function evaluate(expr: Uint8Array, ctx: ExpressionContext): Location {
   if (expr.length === 0) return { kind: 'optimized' };
-  const r = new ByteReader(expr);
+  // The expression being run and its unit; DWARF procedure calls push the caller's here.
+  let r = new ByteReader(expr);
+  let unit = ctx.unit;
+  const callers: { r: ByteReader; unit: Unit | undefined }[] = [];
   const stack: number[] = [];
   const pieces: { bits: number; offset: number; location: Location }[] = [];
   let pending: Location | undefined;
@@ -208,7 +214,29 @@ function evaluate(expr: Uint8Array, ctx: ExpressionContext): Location {
     if (v === undefined) throw new Unavailable(`register ${n} is not available`);
     return v >>> 0;
   };
-  while (!r.atEnd) {
+  /**
+   * DW_OP_call2/call4/call_ref (DWARF 5 2.5.1.5): the referenced entry's
+   * DW_AT_location expression runs on the same stack, then the caller goes
+   * on; an entry without one has no effect. `offset` is absolute in .debug_info.
+   */
+  const call = (offset: number): void => {
+    const die = unit?.info.die(offset);
+    if (die === undefined) throw new DwarfError(`DW_OP_call to 0x${offset.toString(16)}, which is not a debugging information entry`);
+    const loc = die.attrs.get(At.Location);
+    if (loc === undefined) return;
+    if (!(loc.value instanceof Uint8Array)) throw new Unavailable('a DWARF procedure with a location list');
+    if (callers.length >= MAX_CALL_DEPTH) throw new DwarfError('DW_OP_call nests too deeply');
+    callers.push({ r, unit });
+    r = new ByteReader(loc.value);
+    unit = die.unit;
+  };
+  for (;;) {
+    if (r.atEnd) {
+      const caller = callers.pop();
+      if (caller === undefined) break;
+      ({ r, unit } = caller);
+      continue;
+    }
     const op = r.u8();
     if (op >= Op.Lit0 && op <= Op.Lit31) { push(op - Op.Lit0); continue; }
     if (op >= Op.Reg0 && op <= Op.Reg31) { pending = { kind: 'register', register: op - Op.Reg0 }; continue; }
@@ -216,8 +244,8 @@ function evaluate(expr: Uint8Array, ctx: ExpressionContext): Location {
     switch (op) {
       case Op.Addr: push(r.u32()); break;
       case Op.Addrx: case Op.Constx: {
-        if (ctx.unit === undefined) throw new DwarfError('DW_OP_addrx outside a unit');
-        push(ctx.unit.addressAt(r.uleb()));
+        if (unit === undefined) throw new DwarfError('DW_OP_addrx outside a unit');
+        push(unit.addressAt(r.uleb()));
         break;
       }
       case Op.Deref: push(readU32(ctx, pop())); break;
@@ -304,6 +332,15 @@ function evaluate(expr: Uint8Array, ctx: ExpressionContext): Location {
         pending = undefined;
         break;
       }
+      case Op.Call2: call((unit?.offset ?? 0) + r.u16()); break;
+      case Op.Call4: call((unit?.offset ?? 0) + r.u32()); break;
+      case Op.CallRef: call(r.u32()); break;
+      // One address space on RISC-V: the address space identifier under the address is dropped.
+      case Op.Xderef: { const a = pop(); pop(); push(readU32(ctx, a)); break; }
+      case Op.XderefSize: { const n = r.u8(); const a = pop(); pop(); push(readU32(ctx, a, Math.min(n, 4))); break; }
+      case Op.XderefType: { const n = r.u8(); r.uleb(); const a = pop(); pop(); push(readU32(ctx, a, Math.min(n, 4))); break; }
+      case Op.PushObjectAddress: throw new Unavailable('no object address for DW_OP_push_object_address');
+      case Op.FormTlsAddress: case Op.GnuPushTlsAddress: throw new Unavailable('thread-local storage is not supported');
       case Op.ImplicitPointer: case Op.GnuParameterRef:
         throw new Unavailable('implicit pointers are not supported');
       default:

@@ -5,8 +5,9 @@
  * of a unit; a row with line 0 is dropped; switching files at an address
  * ends the previous file's range there; within a file a lookup takes the last
  * row at or below the pc, preferring an is_stmt row at the same address; and
- * a function's breakpoint goes after its prologue, found from the line table
- * (gcc 12 emits no prologue_end markers).
+ * a function's breakpoint goes after its prologue: at the row marked
+ * prologue_end (clang marks one per function; gcc 12 marks none), or where
+ * the line table says the function's first line ends.
  */
 import type { LineProgram } from './line-table.js';
 
@@ -16,6 +17,8 @@ export interface LineEntry {
   readonly line: number;
   readonly column: number;
   readonly isStmt: boolean;
+  /** The row was marked DW_LNS_set_prologue_end: the function's body starts here. */
+  readonly prologueEnd: boolean;
 }
 
 /** All lines of one source file within one unit. */
@@ -60,7 +63,7 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
     return s;
   };
   const sequences: { low: number; high: number }[] = [];
-  const record = (s: SubFile, address: number, line: number, column: number, isStmt: boolean): void => {
+  const record = (s: SubFile, address: number, line: number, column: number, isStmt: boolean, prologueEnd = false): void => {
     if (line === 0) {
       // An end marker removes the empty lines just before it at the same address.
       let lastLine: number | undefined;
@@ -72,7 +75,7 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
       }
       if (lastLine === undefined || lastLine === 0) return;
     }
-    s.entries.push({ address, line, column, isStmt });
+    s.entries.push({ address, line, column, isStmt, prologueEnd });
   };
 
   let last: SubFile | undefined;
@@ -94,7 +97,7 @@ export function buildUnitLines(program: LineProgram, hasSectionAtZero = false): 
         if (last !== undefined) record(last, row.address, 0, 0, true);
       }
       if (!row.endSequence && !ignore) {
-        record(cur, row.address, row.line, row.column, row.isStmt);
+        record(cur, row.address, row.line, row.column, row.isStmt, row.prologueEnd);
         last = cur;
         lastLine = row.line;
       }

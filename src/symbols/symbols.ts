@@ -16,14 +16,16 @@ import { CallFrameInfo, unwindWithCfi, type RegisterFile } from './call-frames.j
 import { DebugInfo, dieName, inheritedAttr, refDie, type DebugSections, type Die, type Unit } from './debug-info.js';
 import { At, Op, Tag } from './dwarf-constants.js';
 import { ElfSymbols } from './elf-symbols.js';
-import { parseExpression, ExpressionError, type Expr } from './expression-parser.js';
+import { ExpressionEvaluator } from './expression-evaluator.js';
+import { parseExpression, ExpressionError } from './expression-parser.js';
+import { frameScope } from './expression-scope.js';
 import { readLineProgramAt, type LineProgram, type LineRow } from './line-table.js';
 import { dieRanges, evaluateLocation, evaluateValue, expressionAt, locationAttr, type ExpressionContext, type Location, type Range } from './locations.js';
 import { buildUnitLines, findLine, type SourcePosition, type UnitLines } from './source-lines.js';
-import { sizeOf, strip, typeName, typeOf, type CType } from './types.js';
+import { sizeOf, subprogramType, typeName, typeOf, type CType } from './types.js';
 import {
-  bitfieldValue, formatValue, isOptimizedOut, optimizedOut, subValue, toNumber, valueAt, valueFromBytes, valueFromNumber,
-  type FormatContext, type FormatOptions, type Value,
+  formatValue, isOptimizedOut, optimizedOut, valueAt, valueFromBytes, valueFromNumber,
+  ValueError, type FormatContext, type FormatOptions, type Value,
 } from './values.js';
 
 /** How the symbols layer reads a stopped guest. Both must be side-effect free. */
@@ -32,6 +34,8 @@ export interface Machine {
   readMemory(address: number, length: number): Uint8Array | undefined;
   /** Register n: 0-31 are x0-x31, 32 is the pc. */
   readRegister(n: number): number;
+  /** A CSR (or gdb's `priv`) by name, where the machine has it: `$mstatus` in expressions. */
+  readCsr?(name: string): number | undefined;
 }
 
 /** The register number of the pc in `Machine.readRegister`. */
@@ -114,7 +118,10 @@ interface PhysicalFrame {
 const VOID_CODE_POINTER: CType = { kind: 'pointer', size: 4, target: () => ({ kind: 'function', returns: () => ({ kind: 'void' }), params: () => [], varargs: false, prototyped: false }) };
 const VOID_POINTER: CType = { kind: 'pointer', size: 4, target: () => ({ kind: 'void' }) };
 const LONG: CType = { kind: 'base', name: 'long', size: 4, encoding: 5 };
-const INT: CType = { kind: 'base', name: 'int', size: 4, encoding: 5 };
+/** DW_AT_language of assembler units (DWARF 5 table 7.17). */
+const DW_LANG_MIPS_ASSEMBLER = 0x8001;
+/** gdb's message for a value it cannot know. */
+const OPTIMIZED_OUT = 'value has been optimized out';
 
 /** Register names accepted in expressions ($a0, $fp ...) with their numbers. */
 const REGISTER_NAMES: ReadonlyMap<string, number> = new Map([
@@ -132,6 +139,8 @@ export class Symbols {
   private readonly unitLines = new Map<Unit, UnitLines>();
   private readonly functions: FunctionInfo[] = [];
   private readonly globals = new Map<string, Die>();
+  /** Variables declared `extern` with debug information whose definition has none (linker symbols, libraries built without -g). */
+  private readonly externs = new Map<string, Die>();
   private readonly hasSectionAtZero: boolean;
 
   private constructor(readonly elf: ElfFile) {
@@ -169,6 +178,8 @@ export class Symbols {
           if (name !== undefined && (c.attrs.has(At.Location) || c.attrs.has(At.ConstValue)) && !this.discarded(c)) {
             const prev = this.globals.get(name);
             if (prev === undefined || (!prev.attrs.has(At.External) && c.attrs.has(At.External))) this.globals.set(name, c);
+          } else if (name !== undefined && c.attrs.has(At.Declaration) && !this.externs.has(name)) {
+            this.externs.set(name, c);
           }
         }
         if (c.tag === Tag.Subprogram || c.tag === Tag.LexicalBlock) continue;
@@ -280,7 +291,6 @@ export class Symbols {
     return lines?.program.rows.some((r) => !r.endSequence && r.address === pc >>> 0 && r.isStmt && r.line !== 0) ?? false;
   }
 
-  /** The source files named by the line tables (full paths as the tables give them). */
   /** Every address that starts a statement (is_stmt line-table rows), for line steppers. */
   statementAddresses(): number[] {
     const out: number[] = [];
@@ -290,10 +300,17 @@ export class Symbols {
     return out;
   }
 
+  /** The source files named by the line tables (full paths as the tables give them). */
   sourceFiles(): string[] {
     const out = new Set<string>();
     for (const unit of this.info.units) for (const s of this.linesOf(unit)?.subfiles ?? []) out.add(s.path);
     return [...out];
+  }
+
+  /** The units whose line table names `file` (matched by path suffix), headers included: gdb's symtabs for `'file'::name`. */
+  unitsNamingFile(file: string): Unit[] {
+    const matches = (path: string): boolean => path === file || path.endsWith(`/${file}`);
+    return this.info.units.filter((u) => this.linesOf(u)?.program.files.some((f) => f.path !== '' && matches(f.path)) ?? false);
   }
 
   /**
@@ -359,12 +376,29 @@ export class Symbols {
   }
 
   /**
-   * Where `break FUNCTION` stops: gdb trusts the variable locations of units
-   * from gcc >= 4.5 that use location lists (optimized code) and stops at the
+   * Where `break FUNCTION` stops: at the row the compiler marked
+   * prologue_end (clang marks one per function; gdb 13 prefers it to any
+   * heuristic); else gdb trusts the variable locations of units from
+   * gcc >= 4.5 that use location lists (optimized code) and stops at the
    * first instruction; otherwise it skips the prologue.
    */
   breakpointAddress(f: FunctionInfo): number {
-    return this.locationsValid(f.die.unit) ? f.entry : this.afterPrologue(f);
+    return this.prologueEnd(f) ?? (this.locationsValid(f.die.unit) ? f.entry : this.afterPrologue(f));
+  }
+
+  /**
+   * The first row marked prologue_end (DWARF 5 6.2.5.1, DW_LNS_set_prologue_end)
+   * at or after the function's entry, among the rows of the source file the
+   * entry is in and within the function's code (gdb's
+   * skip_prologue_using_linetable; assembler units are left out, as gdb does).
+   */
+  private prologueEnd(f: FunctionInfo): number | undefined {
+    if (f.die.unit.constant(f.die.unit.root.attrs.get(At.Language)) === DW_LANG_MIPS_ASSEMBLER) return undefined;
+    const lines = this.linesOf(f.die.unit);
+    const at = lines === undefined ? undefined : findLine(lines, f.entry);
+    const file = at === undefined ? undefined : lines!.subfiles.find((s) => s.path === at.file);
+    const end = f.ranges.find((r) => f.entry >= r.low && f.entry < r.high)?.high ?? f.entry;
+    return file?.entries.find((e) => e.prologueEnd && e.line !== 0 && e.address >= f.entry && e.address < end)?.address;
   }
 
   private readonly validLocations = new Map<Unit, boolean>();
@@ -566,7 +600,9 @@ export class Symbols {
    * calls another function than the frame below it, and that function reaches
    * the callee through exactly one chain of tail calls (call sites marked
    * DW_AT_call_tail_call), the functions of the chain are shown as frames,
-   * each at the return address of its tail-call site.
+   * each at the return address of its tail-call site. Such a frame has no
+   * stack frame of its own: gdb gives it the identity, so the CFA (and a
+   * DW_OP_call_frame_cfa frame base), of the frame below it.
    */
   private insertTailCalls(physical: PhysicalFrame[]): void {
     for (let i = 0; i + 1 < physical.length; i++) {
@@ -579,7 +615,7 @@ export class Symbols {
       const chain = this.tailChain(target, callee, 4);
       if (chain === undefined) continue;
       const inserted = chain.map(({ fn, returnPc }): PhysicalFrame => ({
-        pc: returnPc, lookupPc: (returnPc - 1) >>> 0, regs: caller.regs, cfa: caller.cfa, fn, tailCall: true,
+        pc: returnPc, lookupPc: (returnPc - 1) >>> 0, regs: caller.regs, cfa: physical[i]!.cfa, fn, tailCall: true,
       }));
       physical.splice(i + 1, 0, ...inserted.reverse());
       i += inserted.length;
@@ -703,37 +739,45 @@ export class Symbols {
    * location is that register; its DW_AT_call_value evaluated in the caller).
    */
   private entryValue(sub: Uint8Array, frames: readonly Frame[], level: number, machine: Machine): number | undefined {
-    const reg = sub.length === 1 && sub[0]! >= Op.Reg0 && sub[0]! <= Op.Reg31 ? sub[0]! - Op.Reg0
-      : sub.length >= 2 && sub[0] === Op.Regx ? sub[1]! : undefined;
+    const reg = singleRegister(sub);
     if (reg === undefined) return undefined;
     const param = this.callSiteParameter(frames, level, machine, reg);
-    if (param === undefined) return undefined;
-    const { die, callerLevel } = param;
-    const value = die.attrs.get(At.CallValue) ?? die.attrs.get(At.GnuCallSiteValue);
-    if (value === undefined || !(value.value instanceof Uint8Array)) return undefined;
-    return evaluateValue(value.value, this.expressionContext(frames, callerLevel, machine, die.unit));
+    if ('error' in param) return undefined;
+    return this.callValue(param.die, param.callerLevel, frames, machine);
   }
 
-  /** The caller's DW_TAG_call_site_parameter for register `reg` of frame `level`'s function. */
-  private callSiteParameter(frames: readonly Frame[], level: number, machine: Machine, reg: number): { die: Die; callerLevel: number } | undefined {
+  private callValue(param: Die, callerLevel: number, frames: readonly Frame[], machine: Machine): number | undefined {
+    const value = param.attrs.get(At.CallValue) ?? param.attrs.get(At.GnuCallSiteValue);
+    if (value === undefined || !(value.value instanceof Uint8Array)) return undefined;
+    return evaluateValue(value.value, this.expressionContext(frames, callerLevel, machine, param.unit));
+  }
+
+  /**
+   * The caller's DW_TAG_call_site_parameter for register `reg` of frame
+   * `level`'s function, or why there is none, in gdb's words (gdb's checks in
+   * its order: a caller, a call site at the return address, that calls this
+   * function, with a parameter for the register).
+   */
+  private callSiteParameter(frames: readonly Frame[], level: number, machine: Machine, reg: number): { die: Die; callerLevel: number } | { error: string } {
     const frame = frames[level];
-    if (frame === undefined) return undefined;
-    const self = frames.find((f) => f.physical === frame.physical && !f.inline);
+    const self = frame === undefined ? undefined : frames.find((f) => f.physical === frame.physical && !f.inline);
+    const callee = self?.scope === undefined ? undefined : this.functions.find((f) => f.die === self.scope);
+    if (frame === undefined || self === undefined || callee === undefined) return { error: 'DW_OP_entry_value resolving needs a function with debug information' };
+    const msym = (pc: number): string => this.elfSymbols.gdbMinimalSymbol(pc)?.name ?? '???';
+    const hex = (pc: number): string => `0x${(pc >>> 0).toString(16)}`;
     const callerLevel = frames.findIndex((f) => f.physical === frame.physical + 1);
     const caller = frames[callerLevel];
-    // gdb resolves no entry value through a frame it inferred from a tail call.
-    if (self === undefined || caller === undefined || caller.tailCall) return undefined;
-    const callee = self.scope === undefined ? undefined : this.functions.find((f) => f.die === self.scope);
-    if (callee === undefined) return undefined;
+    if (caller === undefined) return { error: `DW_OP_entry_value resolving requires caller of ${hex(callee.entry)} (${msym(callee.entry)})` };
+    const noSite = { error: `DW_OP_entry_value resolving cannot find DW_TAG_call_site ${hex(caller.pc)} in ${msym(caller.pc)}` };
     const callerFn = this.functionAt(caller.lookupPc);
-    if (callerFn === undefined) return undefined;
+    if (callerFn === undefined) return noSite;
     let site: Die | undefined;
     visit(callerFn.die, (d) => {
       if (site !== undefined || (d.tag !== Tag.CallSite && d.tag !== Tag.GnuCallSite)) return;
       const ret = d.unit.address(d.attrs.get(At.CallReturnPc)) ?? d.unit.address(d.attrs.get(At.LowPc));
       if (ret === caller.pc) site = d;
     });
-    if (site === undefined) return undefined;
+    if (site === undefined) return noSite;
     // The call site must call this function.
     const origin = refDie(site, At.CallOrigin) ?? refDie(site, At.AbstractOrigin);
     let target: number | undefined;
@@ -744,40 +788,51 @@ export class Symbols {
       target = concrete?.entry ?? (linkage === undefined ? undefined : this.functionsNamed(linkage)[0]?.entry ?? this.elfSymbols.address(linkage));
     } else {
       const t = site.attrs.get(At.CallTarget) ?? site.attrs.get(At.GnuCallSiteTarget);
-      if (t !== undefined && t.value instanceof Uint8Array) target = evaluateValue(t.value, this.expressionContext(frames, callerLevel, machine, site.unit));
+      if (t !== undefined && t.value instanceof Uint8Array) {
+        target = evaluateValue(t.value, this.expressionContext(frames, callerLevel, machine, site.unit));
+        // An indirect call through a value the caller no longer has (gdb shows this error).
+        if (target === undefined) return { error: OPTIMIZED_OUT };
+      }
     }
-    if (target !== callee.entry) return undefined;
+    if (target !== callee.entry) {
+      const t = target ?? 0;
+      return { error: `DW_OP_entry_value resolving expects callee ${msym(t)} at ${hex(t)} but the called frame is for ${msym(callee.entry)} at ${hex(callee.entry)}` };
+    }
     for (const p of site.children) {
       if (p.tag !== Tag.CallSiteParameter && p.tag !== Tag.GnuCallSiteParameter) continue;
       const loc = p.attrs.get(At.Location);
-      if (!(loc?.value instanceof Uint8Array)) continue;
-      const e = loc.value;
-      const r = e.length === 1 && e[0]! >= Op.Reg0 && e[0]! <= Op.Reg31 ? e[0]! - Op.Reg0 : e[0] === Op.Regx ? e[1] : undefined;
-      if (r === reg) return { die: p, callerLevel };
+      if (loc?.value instanceof Uint8Array && singleRegister(loc.value) === reg) return { die: p, callerLevel };
     }
-    return undefined;
+    return { error: `Cannot find matching parameter at DW_TAG_call_site ${hex(caller.pc)} at ${msym(caller.pc)}` };
   }
 
   /**
-   * The value a parameter had on entry to its function, when the caller's
-   * call site tells (gdb's `param@entry`): only for a parameter that lives
-   * in a register at the function's first instruction.
+   * `param@entry`: the value a parameter had on entry to its function, from
+   * the caller's call site, or gdb's error saying why it is not known.
    */
-  entryValueOf(param: Die, frames: readonly Frame[], level: number, machine: Machine): Value | undefined {
+  parameterEntryValue(param: Die, frames: readonly Frame[], level: number, machine: Machine): Value {
+    const type = typeOf(param.attrs.has(At.Type) ? param : (refDie(param, At.AbstractOrigin) ?? param));
     const frame = frames[level];
-    if (frame === undefined) return undefined;
-    const physical = frames.find((f) => f.physical === frame.physical && !f.inline);
+    const physical = frame === undefined ? undefined : frames.find((f) => f.physical === frame.physical && !f.inline);
     const fn = physical?.scope === undefined ? undefined : this.functions.find((f) => f.die === physical.scope);
-    const entry = frame.inline && frame.scope !== undefined ? entryPc(frame.scope, dieRanges(frame.scope)) : fn?.entry;
-    if (entry === undefined) return undefined;
+    const entry = frame?.inline && frame.scope !== undefined ? entryPc(frame.scope, dieRanges(frame.scope)) : fn?.entry;
     const loc = locationAttr(param.unit, param.attrs.get(At.Location));
-    const expr = loc === undefined ? undefined : expressionAt(loc, entry);
-    if (expr === undefined) return undefined;
-    const reg = expr.length === 1 && expr[0]! >= Op.Reg0 && expr[0]! <= Op.Reg31 ? expr[0]! - Op.Reg0 : undefined;
-    if (reg === undefined) return undefined;
-    const v = this.entryValue(expr, frames, level, machine);
-    if (v === undefined) return undefined;
-    return valueFromNumber(typeOf(param.attrs.has(At.Type) ? param : (refDie(param, At.AbstractOrigin) ?? param)), v);
+    const expr = entry === undefined || loc === undefined ? undefined : expressionAt(loc, entry);
+    if (expr === undefined) return optimizedOut(type);
+    const reg = singleRegister(expr);
+    if (reg === undefined) {
+      if (expr[0] !== Op.Fbreg) throw new SymbolsError('DWARF-2 expression error: DW_OP_entry_value is supported only for single DW_OP_reg* or for DW_OP_fbreg(*)');
+      // A parameter passed on the stack: gdb matches it against call-site parameters by stack offset.
+      // No stack offset matches a register parameter: this gives gdb's reason.
+      const found = this.callSiteParameter(frames, level, machine, -1);
+      throw new SymbolsError('error' in found ? found.error : OPTIMIZED_OUT);
+    }
+    const found = this.callSiteParameter(frames, level, machine, reg);
+    if ('error' in found) throw new SymbolsError(found.error);
+    const v = this.callValue(found.die, found.callerLevel, frames, machine);
+    // The caller's value for it is itself unknown (gdb shows this error in frame lines).
+    if (v === undefined) throw new SymbolsError(OPTIMIZED_OUT);
+    return valueFromNumber(type, v);
   }
 
   /** The global variables with debug information, by name. */
@@ -814,7 +869,7 @@ export class Symbols {
     if (location.kind !== 'pieces') {
       const b = source(location, size);
       if (b !== undefined) for (let i = 0; i < size && i < b.length; i++) { bytes[i] = b[i]!; known[i] = 1; }
-      return { type, bytes, known };
+      return location.kind === 'register' && size <= 4 ? { type, bytes, known, register: location.register } : { type, bytes, known };
     }
     // Compose the pieces bit by bit (DWARF 5 2.6.1.2), least significant first.
     let at = 0;
@@ -835,122 +890,108 @@ export class Symbols {
 
   // ---- Expressions -------------------------------------------------------------------
 
-  /** Whether `$name` names a general register or the pc in expressions. */
-  isRegisterName(name: string): boolean {
-    return REGISTER_NAMES.has(name);
+  /** Whether `$name` names a general register or the pc in expressions (or, given the machine, a CSR it has). */
+  isRegisterName(name: string, machine?: Machine): boolean {
+    return REGISTER_NAMES.has(name) || machine?.readCsr?.(name) !== undefined;
   }
 
-  /** Evaluates a `print` expression in frame `level` (variables, members, indexing, *, &, registers). */
-  evaluate(text: string, frames: readonly Frame[], level: number, machine: Machine): Value {
-    let expr: Expr;
+  /**
+   * Evaluates a C expression in frame `level` as gdb's `print` does (see
+   * expression-parser.ts and expression-evaluator.ts). Warnings gdb would print
+   * before the value (a shift count too large ...) are added to `warnings`.
+   */
+  evaluate(text: string, frames: readonly Frame[], level: number, machine: Machine, warnings?: string[]): Value {
+    const scope = frameScope(this, frames, level, machine);
+    const evaluator = new ExpressionEvaluator(scope);
     try {
-      expr = parseExpression(text);
+      const v = evaluator.evaluate(parseExpression(text, scope));
+      // gdb reports an unreadable object as an error of the command, not as a value.
+      if (v.error !== undefined && isOptimizedOut(v)) throw new SymbolsError(v.error);
+      return v;
     } catch (e) {
-      if (e instanceof ExpressionError) throw new SymbolsError(e.message);
+      if (e instanceof ExpressionError || e instanceof ValueError) throw new SymbolsError(e.message);
       throw e;
+    } finally {
+      warnings?.push(...evaluator.warnings);
     }
-    const v = this.eval(expr, frames, level, machine);
-    // gdb reports an unreadable object as an error of the command, not as a value.
-    if (v.error !== undefined && isOptimizedOut(v)) throw new SymbolsError(v.error);
-    return v;
   }
 
-  private lookup(name: string, frames: readonly Frame[], level: number, machine: Machine): Value | undefined {
+  /** The variable or parameter `name` visible in frame `level`'s blocks (innermost first), with the block it is declared in. */
+  localVariable(name: string, frames: readonly Frame[], level: number): Die | undefined {
     const f = frames[level];
-    if (f?.scope !== undefined) {
-      let block: Die | undefined = f.block ?? f.scope;
-      for (let guard = 0; block !== undefined && guard < 64; guard++) {
-        const hit = scopeChildren(block).find((d) => (d.tag === Tag.Variable || d.tag === Tag.FormalParameter) && dieName(d) === name && !this.discarded(d));
-        if (hit !== undefined) return this.variableValue(hit, frames, level, machine);
-        if (block === f.scope) {
-          // An inlined call's scope continues in its caller's function for statics and globals only.
-          break;
-        }
-        block = block.parent;
-      }
-      // File-level statics of this frame's unit first.
-      const unitVar = f.scope.unit.root.children.find((d) => d.tag === Tag.Variable && dieName(d) === name && d.attrs.has(At.Location) && !this.discarded(d));
-      if (unitVar !== undefined) return this.variableValue(unitVar, frames, level, machine);
-    }
-    const g = this.globals.get(name);
-    if (g !== undefined) return this.variableValue(g, frames, level, machine);
-    const fn = this.functionsNamed(name)[0];
-    if (fn !== undefined) {
-      const t = typeOf(fn.die);
-      const ftype: CType = { kind: 'function', returns: () => t, params: () => scopeChildren(fn.die).filter((d) => d.tag === Tag.FormalParameter).map((d) => typeOf(d)), varargs: false, prototyped: true };
-      return { type: ftype, bytes: new Uint8Array(0), known: new Uint8Array(0), address: fn.entry };
+    if (f?.scope === undefined) return undefined;
+    let block: Die | undefined = f.block ?? f.scope;
+    for (let guard = 0; block !== undefined && guard < 64; guard++) {
+      const hit = scopeChildren(block).find((d) => (d.tag === Tag.Variable || d.tag === Tag.FormalParameter) && dieName(d) === name && !this.discarded(d));
+      if (hit !== undefined) return hit;
+      // An inlined call's scope continues in its caller's function for statics and globals only.
+      if (block === f.scope) break;
+      block = block.parent;
     }
     return undefined;
   }
 
-  private eval(e: Expr, frames: readonly Frame[], level: number, machine: Machine): Value {
-    switch (e.kind) {
-      case 'name': {
-        const v = this.lookup(e.name, frames, level, machine);
-        if (v === undefined) throw new SymbolsError(`No symbol "${e.name}" in current context.`);
-        return v;
-      }
-      case 'number': return valueFromNumber(INT, e.value);
-      case 'register': {
-        const n = REGISTER_NAMES.get(e.name);
-        if (n === undefined) throw new SymbolsError(`Invalid register name "$${e.name}".`);
-        const f = frames[level];
-        const value = n === PC_REGISTER ? (f?.pc ?? machine.readRegister(PC_REGISTER)) : n === 0 ? 0 : (f?.registers[n] ?? machine.readRegister(n));
-        const type = n === PC_REGISTER || n === 1 ? VOID_CODE_POINTER : n === 2 || n === 8 ? VOID_POINTER : LONG;
-        if (value === undefined) return optimizedOut(type);
-        return valueFromNumber(type, value >>> 0);
-      }
-      case 'negate': {
-        const v = this.eval(e.operand, frames, level, machine);
-        return valueFromNumber(v.type, -toNumber(v));
-      }
-      case 'member': {
-        let obj = this.eval(e.object, frames, level, machine);
-        if (e.arrow) obj = this.deref(obj, machine);
-        const s = strip(obj.type);
-        if (s.kind !== 'struct' && s.kind !== 'union') throw new SymbolsError(`Attempt to extract a component of a value that is not a structure${e.arrow ? ' pointer' : ''}.`);
-        const found = findMember(s.members(), e.member, 0);
-        if (found === undefined) throw new SymbolsError(`There is no member named ${e.member}.`);
-        const { member, offset } = found;
-        if (member.bitSize !== undefined) return bitfieldValue(subValue(obj, obj.type, 0), { ...member, offset: member.offset + offset });
-        return subValue(obj, member.type, offset + member.offset);
-      }
-      case 'index': {
-        const arr = this.eval(e.array, frames, level, machine);
-        const index = toNumber(this.eval(e.index, frames, level, machine));
-        const s = strip(arr.type);
-        if (s.kind === 'array') {
-          const [, ...rest] = s.counts;
-          const elementType: CType = rest.length > 0 ? { kind: 'array', element: s.element, counts: rest } : s.element();
-          const size = sizeOf(elementType);
-          if (index >= 0 && (index + 1) * size <= arr.bytes.length) return subValue(arr, elementType, index * size, size);
-          if (arr.address !== undefined) return valueAt(elementType, arr.address + index * size, machine);
-          throw new SymbolsError('no such vector element');
-        }
-        if (s.kind === 'pointer') {
-          const t = s.target();
-          return valueAt(t, (toNumber(arr) + index * sizeOf(t)) >>> 0, machine);
-        }
-        throw new SymbolsError('cannot subscript something of type `' + typeName(arr.type) + "'");
-      }
-      case 'deref': return this.deref(this.eval(e.pointer, frames, level, machine), machine);
-      case 'address': {
-        const v = this.eval(e.object, frames, level, machine);
-        if (v.address === undefined) throw new SymbolsError('Attempt to take address of value not located in memory.');
-        const target = v.type;
-        return valueFromNumber({ kind: 'pointer', size: 4, target: () => target }, v.address);
-      }
+  /** The blocks of frame `level`, innermost first, up to its function (or inlined call). */
+  frameBlocks(frames: readonly Frame[], level: number): Die[] {
+    const f = frames[level];
+    const out: Die[] = [];
+    let block: Die | undefined = f?.block ?? f?.scope;
+    for (let guard = 0; block !== undefined && guard < 64; guard++) {
+      out.push(block);
+      if (block === f?.scope) break;
+      block = block.parent;
     }
+    return out;
   }
 
-  private deref(v: Value, machine: Machine): Value {
-    const s = strip(v.type);
-    if (s.kind === 'array') return subValue(v, s.counts.length > 1 ? { kind: 'array', element: s.element, counts: s.counts.slice(1) } : s.element(), 0);
-    if (s.kind !== 'pointer') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
-    if (isOptimizedOut(v)) return optimizedOut(s.target());
-    const t = s.target();
-    if (strip(t).kind === 'void') throw new SymbolsError('Attempt to take contents of a non-pointer value.');
-    return valueAt(t, toNumber(v) >>> 0, machine);
+  /** A variable with a location declared at file scope in `unit` (a static or a global defined there). */
+  fileVariable(unit: Unit, name: string): Die | undefined {
+    return unit.root.children.find((d) => d.tag === Tag.Variable && dieName(d) === name && d.attrs.has(At.Location) && !this.discarded(d));
+  }
+
+  /** The global variable `name` with debug information (a definition, external preferred). */
+  globalVariable(name: string): Die | undefined {
+    return this.globals.get(name);
+  }
+
+  /**
+   * A variable a unit declares `extern` and no unit with debug information
+   * defines, as gdb finds it: its declared type at the address of the ELF
+   * symbol of that name (`extern char __data_start[];`).
+   */
+  externalVariable(name: string, machine: Machine): Value | undefined {
+    const die = this.externs.get(name);
+    if (die === undefined) return undefined;
+    const linkage = die.unit.string(die.attrs.get(At.LinkageName)) ?? name;
+    const address = this.elfSymbols.address(linkage);
+    const type = typeOf(die);
+    return address === undefined ? optimizedOut(type) : valueAt(type, address, machine);
+  }
+
+  /** The variables and parameters a function declares in its outermost block (gdb's `function::name`). */
+  functionVariable(fn: FunctionInfo, name: string): Die | undefined {
+    return scopeChildren(fn.die).find((d) => (d.tag === Tag.Variable || d.tag === Tag.FormalParameter) && dieName(d) === name && !this.discarded(d));
+  }
+
+  /** A function's value in expressions: its code, typed from its DWARF entry. */
+  functionValue(fn: FunctionInfo): Value {
+    return { type: subprogramType(fn.die), bytes: new Uint8Array(0), known: new Uint8Array(0), address: fn.entry };
+  }
+
+  /** `$name` in frame `level`: x0-x31 by number or ABI name, $fp, $pc, CSRs, typed as gdb types them; undefined for other names. */
+  registerValue(name: string, frames: readonly Frame[], level: number, machine: Machine): Value | undefined {
+    const n = REGISTER_NAMES.get(name);
+    if (n === undefined) {
+      // CSRs are 32-bit integers to gdb on RV32 (`long`), the same in every frame.
+      const csr = machine.readCsr?.(name);
+      return csr === undefined ? undefined : valueFromNumber(LONG, csr >>> 0);
+    }
+    const f = frames[level];
+    const value = n === PC_REGISTER ? (f?.pc ?? machine.readRegister(PC_REGISTER)) : n === 0 ? 0 : (f?.registers[n] ?? machine.readRegister(n));
+    // gdb's RISC-V register types: code pointers for pc and ra, data pointers for sp, gp, tp and fp, long otherwise.
+    const type = n === PC_REGISTER || n === 1 ? VOID_CODE_POINTER : n >= 2 && n <= 4 || n === 8 ? VOID_POINTER : LONG;
+    if (value === undefined) return optimizedOut(type);
+    return n === 0 ? valueFromNumber(type, 0) : { ...valueFromNumber(type, value >>> 0), register: n };
   }
 
   // ---- Formatting ----------------------------------------------------------------------
@@ -983,8 +1024,15 @@ export class Symbols {
   frameArguments(frames: readonly Frame[], level: number, machine: Machine): string {
     return this.args(frames, level, machine).map((a) => {
       const text = this.formatValue(a.value, machine, { scalarsOnly: true });
-      const entry = this.entryValueOf(a.die, frames, level, machine);
-      if (entry === undefined) return `${a.name}=${text}`;
+      let entry: Value | undefined;
+      try {
+        entry = this.parameterEntryValue(a.die, frames, level, machine);
+      } catch (e) {
+        if (!(e instanceof SymbolsError)) throw e;
+        // gdb is silent when no call site tells the value, and shows an error reading it.
+        if (e.message === OPTIMIZED_OUT) return `${a.name}=${text}, ${a.name}@entry=<error reading variable: ${e.message}>`;
+      }
+      if (entry === undefined || isOptimizedOut(entry)) return `${a.name}=${text}`;
       const entryText = this.formatValue(entry, machine, { scalarsOnly: true });
       const same = !isOptimizedOut(a.value) && a.value.bytes.every((b, i) => b === entry.bytes[i]);
       return same ? `${a.name}=${a.name}@entry=${entryText}` : `${a.name}=${text}, ${a.name}@entry=${entryText}`;
@@ -1032,14 +1080,16 @@ export class Symbols {
   }
 }
 
+
 /** Children of a scope, with those of its abstract origin that the concrete entry does not repeat (DWARF 5 3.3.8.2). */
-function scopeChildren(scope: Die): Die[] {
+export function scopeChildren(scope: Die): Die[] {
   const out = [...scope.children];
   const origin = refDie(scope, At.AbstractOrigin);
   if (origin !== undefined) {
     const covered = new Set(scope.children.map((c) => refDie(c, At.AbstractOrigin)).filter((d): d is Die => d !== undefined));
     for (const c of origin.children) {
-      if ((c.tag === Tag.FormalParameter || c.tag === Tag.Variable) && !covered.has(c)) out.push(c);
+      // Blocks too: the abstract tree's blocks have no ranges, so their variables join this scope (as gdb reads them).
+      if ((c.tag === Tag.FormalParameter || c.tag === Tag.Variable || c.tag === Tag.LexicalBlock) && !covered.has(c)) out.push(c);
     }
   }
   // Lexical blocks without ranges are transparent: their variables belong to the enclosing scope.
@@ -1074,24 +1124,16 @@ function entryPc(die: Die, ranges: readonly Range[]): number {
   return ranges.length === 0 ? 0 : Math.min(...ranges.map((r) => r.low));
 }
 
+/** The register a location expression names when it is just DW_OP_regN or DW_OP_regx N. */
+function singleRegister(e: Uint8Array): number | undefined {
+  if (e.length === 1 && e[0]! >= Op.Reg0 && e[0]! <= Op.Reg31) return e[0]! - Op.Reg0;
+  if (e.length >= 2 && e[0] === Op.Regx) return e[1]!;
+  return undefined;
+}
+
 function visit(die: Die, fn: (d: Die) => void): void {
   fn(die);
   for (const c of die.children) visit(c, fn);
-}
-
-function findMember(members: readonly import('./types.js').Member[], name: string, base: number): { member: import('./types.js').Member; offset: number } | undefined {
-  for (const m of members) {
-    if (m.name === name) return { member: m, offset: base };
-  }
-  for (const m of members) {
-    if (m.name !== undefined) continue;
-    const s = strip(m.type);
-    if (s.kind === 'struct' || s.kind === 'union') {
-      const inner = findMember(s.members(), name, base + m.offset);
-      if (inner !== undefined) return inner;
-    }
-  }
-  return undefined;
 }
 
 function pathMatches(path: string, file: string): boolean {

@@ -16,7 +16,9 @@ export type CType =
   | { readonly kind: 'struct' | 'union'; readonly name: string | undefined; readonly size: number; readonly members: () => readonly Member[]; readonly declaration: boolean }
   | { readonly kind: 'array'; readonly element: () => CType; readonly counts: readonly (number | undefined)[] }
   | { readonly kind: 'enum'; readonly name: string | undefined; readonly size: number; readonly signed: boolean; readonly enumerators: readonly Enumerator[] }
-  | { readonly kind: 'function'; readonly returns: () => CType; readonly params: () => readonly CType[]; readonly varargs: boolean; readonly prototyped: boolean };
+  | { readonly kind: 'function'; readonly returns: () => CType; readonly params: () => readonly CType[]; readonly varargs: boolean; readonly prototyped: boolean;
+      /** A name that stands for the whole type (gdb's `<text variable, no debug info>` for code without debug information). */
+      readonly name?: string };
 
 export interface Member {
   readonly name: string | undefined;
@@ -35,6 +37,16 @@ export interface Enumerator {
 
 const VOID: CType = { kind: 'void' };
 const cache = new WeakMap<Die, CType>();
+
+/** The function type of a subprogram entry (from its abstract origin or declaration when it has them). */
+export function subprogramType(die: Die): CType {
+  const src = refDie(die, At.AbstractOrigin) ?? refDie(die, At.Specification) ?? die;
+  const params = src.children.filter((c) => c.tag === Tag.FormalParameter);
+  return {
+    kind: 'function', returns: () => typeOf(src), params: () => params.map((p) => typeOf(p)),
+    varargs: src.children.some((c) => c.tag === Tag.UnspecifiedParameters), prototyped: src.attrs.has(At.Prototyped),
+  };
+}
 
 /** The type an entry's DW_AT_type names (void when absent). */
 export function typeOf(die: Die): CType {
@@ -190,7 +202,8 @@ function declarator(t: CType, inner: string): string {
     }
     case 'pointer': {
       const target = t.target();
-      const needsParens = target.kind === 'array' || target.kind === 'function';
+      // A named function type (gdb's `<text variable, no debug info>`) reads as one word.
+      const needsParens = target.kind === 'array' || (target.kind === 'function' && target.name === undefined);
       const ptr = inner === '' ? '*' : `*${inner.startsWith('*') || inner.startsWith('(') ? '' : ' '}${inner}`;
       return declarator(target, needsParens ? `(${ptr})` : ptr);
     }
@@ -199,10 +212,82 @@ function declarator(t: CType, inner: string): string {
       return declarator(t.element(), inner === '' ? dims : `${inner}${dims}`).replace(/ \[/, ' [');
     }
     case 'function': {
+      if (t.name !== undefined) return `${t.name}${inner === '' ? '' : ' ' + inner}`;
       const params = t.params().map(typeName);
       if (t.varargs) params.push('...');
       const list = params.length === 0 ? (t.prototyped ? 'void' : '') : params.join(', ');
       return declarator(t.returns(), `${inner}(${list})`);
     }
   }
+}
+
+const base = (name: string, size: number, encoding: number): CType => ({ kind: 'base', name, size, encoding });
+
+/**
+ * C's own types on RV32 (the ILP32 ABI: int, long and pointers are 4 bytes,
+ * long long 8, long double 16; plain char is unsigned on RISC-V), named as gdb
+ * names them. Literals, promotions and the results of operators have these
+ * types; a cast to `unsigned long` means the one here whatever the program's
+ * DWARF calls it.
+ */
+export const C_TYPES = {
+  void: VOID,
+  char: base('char', 1, Ate.UnsignedChar),
+  signedChar: base('signed char', 1, Ate.SignedChar),
+  unsignedChar: base('unsigned char', 1, Ate.UnsignedChar),
+  short: base('short', 2, Ate.Signed),
+  unsignedShort: base('unsigned short', 2, Ate.Unsigned),
+  int: base('int', 4, Ate.Signed),
+  unsignedInt: base('unsigned int', 4, Ate.Unsigned),
+  long: base('long', 4, Ate.Signed),
+  unsignedLong: base('unsigned long', 4, Ate.Unsigned),
+  longLong: base('long long', 8, Ate.Signed),
+  unsignedLongLong: base('unsigned long long', 8, Ate.Unsigned),
+  float: base('float', 4, Ate.Float),
+  double: base('double', 8, Ate.Float),
+  longDouble: base('long double', 16, Ate.Float),
+} as const;
+
+/** A pointer (4 bytes on RV32) to `target`. */
+export function pointerTo(target: CType): CType {
+  return { kind: 'pointer', size: 4, target: () => target };
+}
+
+/** An array of `count` elements (an array of arrays keeps one entry with all its dimensions, as DWARF does). */
+export function arrayOf(element: CType, count: number | undefined): CType {
+  if (element.kind === 'array') return { kind: 'array', element: element.element, counts: [count, ...element.counts] };
+  return { kind: 'array', element: () => element, counts: [count] };
+}
+
+/** The element type of an array (for a multidimensional array: the array of the remaining dimensions). */
+export function elementOf(array: Extract<CType, { kind: 'array' }>): CType {
+  const [, ...rest] = array.counts;
+  return rest.length > 0 ? { kind: 'array', element: array.element, counts: rest } : array.element();
+}
+
+/** Whether values of the type are unsigned (unsigned integers, bool, unsigned chars, enums without negative values, pointers). */
+export function isUnsignedType(t: CType): boolean {
+  const s = strip(t);
+  if (s.kind === 'base') return s.encoding !== Ate.Float && !isSignedEncoding(s.encoding);
+  if (s.kind === 'enum') return !s.signed;
+  return s.kind === 'pointer';
+}
+
+/** The alignment gdb gives a type (its size for scalars, the largest member's for aggregates), 0 when unknown. */
+export function alignOf(t: CType): number {
+  const s = strip(t);
+  let align: number;
+  switch (s.kind) {
+    case 'void': case 'function': align = 1; break;
+    case 'base': case 'pointer': case 'enum': align = s.size; break;
+    case 'array': align = alignOf(s.element()); break;
+    case 'struct': case 'union': {
+      const members = s.members();
+      align = members.length === 0 ? 1 : Math.max(...members.map((m) => alignOf(m.type)));
+      if (members.some((m) => alignOf(m.type) === 0)) align = 0;
+      break;
+    }
+    default: align = 0;
+  }
+  return (align & (align - 1)) === 0 ? align : 0;
 }

@@ -4,6 +4,7 @@
  * `(F_READ | F_EXEC)`, `104 'h'`, `<optimized out>`).
  */
 import { Ate } from './dwarf-constants.js';
+import { floatConvert, floatFromInteger, floatToInteger, formatFloatBytes, isFloatSize } from './floats.js';
 import { isCharType, isSignedEncoding, sizeOf, strip, typeName, type CType, type Member } from './types.js';
 
 /** A value: its type and bytes (little-endian), which bytes are known, and where it lives if in memory. */
@@ -14,6 +15,8 @@ export interface Value {
   readonly known: Uint8Array;
   /** The address, when the value is an object in memory (an lvalue). */
   readonly address?: number;
+  /** The register that holds the whole value (0-31 are x0-x31, 32 is the pc), in the frame it was read in (a register lvalue). */
+  readonly register?: number;
   /** Why the value could not be read, if it could not (printed as `<error: ...>`). */
   readonly error?: string;
 }
@@ -79,6 +82,78 @@ export function subValue(v: Value, type: CType, offset: number, size = sizeOf(ty
   };
 }
 
+/**
+ * The bytes that assigning `v` to an object of type `target` stores, converted
+ * as C assignment converts: integers, enums, pointers and floating point
+ * among each other; structs, unions and arrays only from the same type.
+ */
+export function assignmentBytes(target: CType, v: Value): Uint8Array {
+  const t = strip(target);
+  const s = strip(v.type);
+  if (isOptimizedOut(v)) throw new ValueError('value has been optimized out');
+  if (isScalarType(t) && isScalarType(s)) return convertScalar(v, target).bytes;
+  const sameShape = (t.kind === 'struct' || t.kind === 'union' || t.kind === 'array') && typeName(target) === typeName(v.type) && sizeOf(t) === v.bytes.length;
+  if (sameShape) return v.bytes.slice();
+  throw new ValueError(`cannot assign a value of type ${typeName(v.type)} to an object of type ${typeName(target)}`);
+}
+
+/** A value that cannot be used as asked (the message is for the user). */
+export class ValueError extends Error {}
+
+/** Integers, characters, booleans, enums, floating point and pointers: the types C converts among. */
+export function isScalarType(t: CType): boolean {
+  const s = strip(t);
+  return s.kind === 'base' || s.kind === 'enum' || s.kind === 'pointer';
+}
+
+/** Whether the type is a floating-point type. */
+export function isFloatType(t: CType): boolean {
+  const s = strip(t);
+  return s.kind === 'base' && s.encoding === Ate.Float;
+}
+
+/**
+ * A scalar value converted to another scalar type, as C converts (and gdb:
+ * floating point to integer truncates toward zero and saturates at 64 bits;
+ * to _Bool gives 0 or 1 of the integer).
+ */
+export function convertScalar(v: Value, target: CType): Value {
+  const t = strip(target);
+  if (!isScalarType(t) || !isScalarType(v.type)) {
+    throw new ValueError(`cannot convert a value of type ${typeName(v.type)} to ${typeName(target)}`);
+  }
+  if (isFloatType(t)) {
+    const size = sizeOf(t);
+    if (!isFloatSize(size)) throw new ValueError(`cannot hold a ${size}-byte floating-point value`);
+    return valueFromBytes(target, isFloatType(v.type) ? floatConvert(v.bytes, size) : floatFromInteger(size, integerOf(v)));
+  }
+  let n = isFloatType(v.type) ? floatToInteger(v.bytes) : integerOf(v);
+  if (t.kind === 'base' && t.encoding === Ate.Boolean) n = n === 0n ? 0n : 1n;
+  return valueFromBigInt(target, n);
+}
+
+/** A value of an integer, enum or pointer type holding `n` (truncated to the type's size). */
+export function valueFromBigInt(type: CType, n: bigint): Value {
+  const size = Math.max(sizeOf(type), 1);
+  const b = new Uint8Array(size);
+  let u = BigInt.asUintN(size * 8, n);
+  for (let i = 0; i < size; i++) { b[i] = Number(u & 0xffn); u >>= 8n; }
+  return valueFromBytes(type, b);
+}
+
+/** An integer-like value (integers, characters, booleans, enums, pointers) as a bigint, sign-extended where its type is signed. */
+export function integerOf(v: Value): bigint {
+  return toBigSigned(v);
+}
+
+/** An integer-like value (integers, enums, pointers) as a bigint, sign-extended where its type is signed. */
+function toBigSigned(v: Value): bigint {
+  const s = strip(v.type);
+  const raw = toBigUnsigned(v.bytes);
+  const signed = (s.kind === 'base' && isSignedEncoding(s.encoding)) || (s.kind === 'enum' && s.signed);
+  return signed ? BigInt.asIntN(v.bytes.length * 8, raw) : raw;
+}
+
 /** The unsigned integer in `bytes` as a bigint. */
 export function toBigUnsigned(bytes: Uint8Array): bigint {
   let v = 0n;
@@ -137,6 +212,12 @@ export function formatValue(v: Value, ctx: FormatContext, options: FormatOptions
       return `{${parts.join(', ')}}`;
     }
     case 'array': {
+      // An array of unknown or zero length (`extern char end[];`, a flexible member) prints as a pointer to its first element, as in gdb.
+      if ((s.counts[0] === undefined || s.counts[0] === 0) && v.address !== undefined) {
+        const [, ...rest] = s.counts;
+        const element: CType = rest.length > 0 ? { kind: 'array', element: s.element, counts: rest } : s.element();
+        return formatPointer(valueFromNumber({ kind: 'pointer', size: 4, target: () => element }, v.address), { kind: 'pointer', size: 4, target: () => element }, ctx, false);
+      }
       if (isOptimizedOut(v)) return '<optimized out>';
       return formatArray(v, s, ctx);
     }
@@ -154,30 +235,12 @@ function formatBase(v: Value, s: Extract<CType, { kind: 'base' }>): string {
   const n = signed ? BigInt.asIntN(v.bytes.length * 8, raw) : raw;
   switch (s.encoding) {
     case Ate.Boolean: return n === 0n ? 'false' : n === 1n ? 'true' : n.toString();
-    case Ate.Float: return formatFloat(v.bytes);
+    case Ate.Float: return formatFloatBytes(v.bytes);
     case Ate.SignedChar: case Ate.UnsignedChar:
       if (s.size === 1) return `${n} ${charLiteral(Number(raw))}`;
       return n.toString();
     default: return n.toString();
   }
-}
-
-/** %g with 9 (float) or 17 (double) significant digits, as gdb prints floating point. */
-function formatFloat(bytes: Uint8Array): string {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [x, digits] = bytes.length === 4 ? [dv.getFloat32(0, true), 9] : bytes.length === 8 ? [dv.getFloat64(0, true), 17] : [NaN, 17];
-  if (Number.isNaN(x)) return bytes.length === 4 && (dv.getUint32(0, true) >>> 31) ? '-nan(0x' + (dv.getUint32(0, true) & 0x7fffff).toString(16) + ')' : 'nan(0x' + ((bytes.length === 4 ? dv.getUint32(0, true) & 0x7fffff : 0x8000000000000)).toString(16) + ')';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  const exp = Number(x.toExponential(digits - 1).split('e')[1]);
-  if (exp < -4 || exp >= digits) {
-    const [mant, e] = x.toExponential(digits - 1).split('e') as [string, string];
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
-    const en = Number(e);
-    return `${m}e${en < 0 ? '-' : '+'}${String(Math.abs(en)).padStart(2, '0')}`;
-  }
-  const fixed = x.toFixed(Math.max(0, digits - 1 - exp));
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
 }
 
 function formatEnum(v: Value, s: Extract<CType, { kind: 'enum' }>): string {

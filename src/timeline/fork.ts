@@ -4,9 +4,9 @@
  * (its inputs and checks up to the fork point are copied, so the new file
  * replays from boot). The original recording and timeline are not touched.
  */
-import { ElfFile } from '../elf/elf-file.js';
 import type { HostInput } from '../host/host-input.js';
 import { captureState } from '../replay/machine-state.js';
+import { guestConfigOf } from '../replay/recording-contents.js';
 import { Recorder } from '../replay/recorder.js';
 import type { Timeline } from './timeline.js';
 
@@ -20,12 +20,13 @@ export interface ForkOptions {
 /** A recorder positioned at the timeline's current icount; run it (live) and finish it. */
 export function forkRecorder(timeline: Timeline, options: ForkOptions): Recorder {
   const replayer = timeline.replayer;
-  const image = timeline.contents.image;
   const { events, periodic } = replayer.prefix();
   const header = timeline.contents.header;
+  const guest = guestConfigOf(timeline.contents);
   return new Recorder({
     output: options.output,
-    elf: new ElfFile(image.bytes, image.meta.name),
+    elf: guest.elf,
+    kernel: guest.kernel,
     programName: header.guest.program,
     args: header.guest.args,
     memory: header.machine.memory,

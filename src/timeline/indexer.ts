@@ -35,8 +35,7 @@ export function indexRecording(path: string, every?: number, progress?: (icount:
   }
   const tmp = `${path}.indexing`;
   const w = RecordingWriter.create(tmp, reader.header);
-  const image = reader.programImage();
-  w.writeImage(image.meta, image.bytes);
+  for (const image of reader.images()) w.writeImage(image.meta, image.bytes);
   let next = 0;
   for (const chunk of reader.chunks()) {
     while (next < stored.length && stored[next]!.icount <= chunk.start) {

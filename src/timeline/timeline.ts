@@ -15,7 +15,7 @@ import { causeName, INTERRUPT_BIT, Priv } from '../hart/trap.js';
 import { WatchKind, type WatchHit } from '../memory/ram-watch.js';
 import type { StopReason } from '../monitor/monitor.js';
 import { Divergence } from '../replay/divergence.js';
-import type { HostInput } from '../host/host-input.js';
+import { InputSource, type HostInput } from '../host/host-input.js';
 import type { RecordingContents } from '../replay/recording-contents.js';
 import { RecordingError, type RecordingReader } from '../replay/recording-file.js';
 import { Replayer } from '../replay/replayer.js';
@@ -24,6 +24,7 @@ import { DensityPolicy, type CheckpointPolicy } from './checkpoint-policy.js';
 import { decodeCheckpoint } from '../replay/checkpoint-file.js';
 import { CheckpointStore, type Checkpoint } from './checkpoint-store.js';
 import { captureState, restoreState } from '../replay/machine-state.js';
+import { applyDebuggerWrite, encodeDebuggerWrite, type DebuggerWrite } from '../monitor/debugger-write.js';
 
 /** Why the timeline stopped. */
 export type StopKind =
@@ -57,7 +58,10 @@ export interface Watchpoint {
 export interface Catchpoints {
   /** Exception causes to stop at (after the trap is taken); 'all' for every exception. */
   traps?: ReadonlySet<number> | 'all';
+  /** Every interrupt... */
   interrupts?: boolean;
+  /** ...or only these interrupt codes (5: supervisor timer, 9: supervisor external ...). */
+  interruptCauses?: ReadonlySet<number>;
   /** Privilege changes (traps, mret, sret). */
   privilege?: boolean;
   /** Accesses to devices, by device name ("uart0", "clint" ...), or 'all'. */
@@ -75,8 +79,23 @@ export interface Control {
   readonly progress?: (icount: number, goal: number) => void;
 }
 
+/**
+ * Where a watchpoint stop leaves the timeline, in the direction of travel.
+ * 'completed': the access has happened (forward: after the accessing
+ * instruction; reverse: before it, at the instruction that made it).
+ * 'pending': the access is about to happen (forward: before the accessing
+ * instruction; reverse: after it). 'pending' is the timing of RISC-V debug
+ * triggers (Debug spec 5.2, "timing=0"), which gdb assumes on RISC-V: it
+ * steps over the access itself, with the watchpoints removed, and then
+ * compares the values. Resuming from a pending watchpoint stop in the same
+ * direction makes the access without stopping for it again.
+ */
+export type WatchTiming = 'completed' | 'pending';
+
 export interface TimelineOptions {
   readonly policy?: CheckpointPolicy;
+  /** Where watchpoint stops leave the timeline (default 'completed'). */
+  readonly watchTiming?: WatchTiming;
   /** Receives console output the first time the replay produces it. */
   readonly onOutput?: (bytes: Uint8Array, error: boolean) => void;
 }
@@ -93,13 +112,43 @@ interface Hit {
   readonly cause?: number;
 }
 
+/** What one client of a timeline wants it to stop for. */
+export interface ClientPoints {
+  readonly breakpoints: Iterable<number>;
+  readonly watchpoints: readonly Watchpoint[];
+  readonly catchpoints: Catchpoints;
+}
+
+/** The catchpoints that stop for whatever any of `list` stops for. */
+export function unionOfCatchpoints(list: readonly Catchpoints[]): Catchpoints {
+  const sets = <T>(values: (ReadonlySet<T> | 'all' | undefined)[]): ReadonlySet<T> | 'all' | undefined => {
+    if (values.includes('all')) return 'all';
+    const present = values.filter((v): v is ReadonlySet<T> => v !== undefined);
+    return present.length === 0 ? undefined : new Set(present.flatMap((v) => [...v]));
+  };
+  const out: Catchpoints = {
+    traps: sets(list.map((c) => c.traps)),
+    interrupts: list.some((c) => c.interrupts === true) || undefined,
+    interruptCauses: list.some((c) => c.interrupts === true) ? undefined : sets(list.map((c) => c.interruptCauses)) as ReadonlySet<number> | undefined,
+    privilege: list.some((c) => c.privilege === true) || undefined,
+    mmio: sets(list.map((c) => c.mmio)),
+    console: list.some((c) => c.console === true) || undefined,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Catchpoints;
+}
+
 export class Timeline {
   readonly replayer: Replayer;
   readonly store: CheckpointStore;
   readonly policy: CheckpointPolicy;
+  /** Where watchpoint stops leave the timeline. */
+  watchTiming: WatchTiming;
+  /** Every client's breakpoints, watchpoints and catchpoints together (see setPointsOf). */
   readonly breakpoints = new Set<number>();
   readonly watchpoints: Watchpoint[] = [];
   catchpoints: Catchpoints = {};
+  /** The points of each client sharing this timeline (a DAP target and its debug-console commands). */
+  private readonly clients = new Map<object, ClientPoints>();
   /** Decides whether a breakpoint hit at this pc counts (conditions, hit counts, logpoints); all count without it. */
   hitFilter: ((pc: number) => boolean) | undefined;
   /** Recent seek targets: checkpoints stay dense around them. */
@@ -123,6 +172,7 @@ export class Timeline {
     this.replayer = new Replayer(source, live);
     this.contents = this.replayer.contents;
     this.policy = options.policy ?? new DensityPolicy();
+    this.watchTiming = options.watchTiming ?? 'completed';
     this.onOutput = options.onOutput;
     const vm = this.replayer.vm;
     this.store = new CheckpointStore(vm.board.ram, vm.board.ram.dirty.subscribe());
@@ -178,6 +228,32 @@ export class Timeline {
     return this.frontier;
   }
 
+  /**
+   * Whether a debugger may change the guest here: a live session, at the
+   * furthest point it has run to, with every logged input consumed. Anywhere
+   * else the change would rewrite a recorded past.
+   */
+  get writable(): boolean {
+    return this.contents.live && this.icount === this.frontier && this.replayer.host.canWrite && this.vm.board.power.kind === 'on';
+  }
+
+  /**
+   * Changes a register or RAM now, as a logged input (InputSource
+   * DebuggerWrite), so the recording replays with the change at this
+   * instruction boundary. Only where `writable`.
+   */
+  write(w: DebuggerWrite): void {
+    if (!this.writable) throw new Error('the guest can only be changed at the live frontier of a recorded session');
+    const payload = encodeDebuggerWrite(w);
+    // A replay applies the write at the top of the run loop, after the timer lines are updated.
+    this.vm.board.updateTimers(this.icount);
+    this.replayer.host.recordDebuggerWrite(this.icount, payload);
+    applyDebuggerWrite(this.vm.board, payload);
+    // The state check after an input is taken at the next boundary, which is here: take it now,
+    // exactly as a replay does, before anything else can move the timeline.
+    this.replayer.checkedRun.runUntil(this.icount);
+  }
+
   private hit(h: Omit<Hit, 'icount' | 'pc'> & { icount?: number; pc?: number }): void {
     const hart = this.vm.board.hart;
     this.hits.push({ icount: h.icount ?? hart.icount, pc: h.pc ?? hart.pc >>> 0, ...h } as Hit);
@@ -195,7 +271,7 @@ export class Timeline {
     for (const id of this.watchIds) vm.board.ram.watches.remove(id);
     this.watchIds = [];
     const c = this.catchpoints;
-    hart.reportTraps = on && (c.traps !== undefined || c.interrupts === true);
+    hart.reportTraps = on && (c.traps !== undefined || c.interrupts === true || c.interruptCauses !== undefined);
     hart.onPrivilegeChange = on && c.privilege === true
       ? (from, to) => this.hit({ kind: 'privilege', detail: `privilege ${PRIV[from]} -> ${PRIV[to]}` })
       : undefined;
@@ -223,6 +299,25 @@ export class Timeline {
       const d = fullDigest(this.vm);
       if (d !== c.digest) throw new RecordingError(`the checkpoint at icount ${c.icount} does not match its digest (damaged, or made by another version)`);
       this.verified.add(c);
+    }
+    // Arriving at an icount includes the debugger writes made there (a checkpoint may predate them).
+    this.applyWritesHere();
+  }
+
+  /**
+   * Applies every debugger write logged at the current icount. The run pauses
+   * after each one (for its state check), so a run that stops at this icount
+   * would otherwise show only the first of several changes made here.
+   */
+  private applyWritesHere(): void {
+    const host = this.replayer.host;
+    const icount = this.vm.board.hart.icount;
+    for (;;) {
+      const next = host.peek();
+      if (next?.source !== InputSource.DebuggerWrite || next.icount !== icount) return;
+      const before = host.consumed;
+      this.replayer.checkedRun.runUntil(icount);
+      if (host.consumed === before) return;
     }
   }
 
@@ -289,6 +384,7 @@ export class Timeline {
           if (control.signal?.aborted === true) return { kind: 'cancelled', icount: hart.icount, pc: hart.pc >>> 0, detail: 'cancelled' };
         }
       }
+      this.applyWritesHere();
       return undefined;
     } finally {
       if (armed) this.arm(false);
@@ -302,7 +398,9 @@ export class Timeline {
     const cause = hart.peekCsr(s === 'mcause' ? 0x342 : 0x142)! >>> 0;
     const interrupt = (cause & INTERRUPT_BIT) !== 0;
     const c = this.catchpoints;
-    const wanted = interrupt ? c.interrupts === true : c.traps === 'all' || (c.traps !== undefined && c.traps.has(cause));
+    const wanted = interrupt
+      ? c.interrupts === true || (c.interruptCauses?.has(cause & ~INTERRUPT_BIT) ?? false)
+      : c.traps === 'all' || (c.traps !== undefined && c.traps.has(cause));
     if (!wanted) return undefined;
     return { kind: interrupt ? 'interrupt' : 'trap', icount: hart.icount, pc: hart.pc >>> 0, detail: causeName(cause), cause };
   }
@@ -337,17 +435,81 @@ export class Timeline {
     return { kind: 'step', icount: this.icount, pc: this.vm.board.hart.pc >>> 0, detail: `at icount ${this.icount}` };
   }
 
-  /** Steps n instructions forward (ignoring breakpoints, as stepi does). */
-  async stepForward(n = 1, control: Control = {}): Promise<Stop> {
-    if (this.icount >= this.end) return this.endStop();
-    const stop = await this.seek(this.icount + n, control);
-    return stop.kind === 'step' && this.icount >= this.end && this.icount < this.icount + n ? this.endStop() : stop;
+  /**
+   * Replaces what one client (any object standing for a front end) stops
+   * for; the timeline stops for every client's points. Two front ends on one
+   * timeline (the DAP target and the debug console's commands) so never
+   * erase each other's breakpoints.
+   */
+  setPointsOf(client: object, points: ClientPoints): void {
+    this.clients.set(client, { breakpoints: [...points.breakpoints], watchpoints: [...points.watchpoints], catchpoints: points.catchpoints });
+    const all = [...this.clients.values()];
+    this.breakpoints.clear();
+    for (const c of all) for (const b of c.breakpoints) this.breakpoints.add(b);
+    this.watchpoints.splice(0, this.watchpoints.length, ...all.flatMap((c) => c.watchpoints));
+    this.catchpoints = unionOfCatchpoints(all.map((c) => c.catchpoints));
   }
 
-  /** Steps n instructions back. */
+  /** Whether a client other than `client` has a breakpoint at `pc` (one client's hit filter must not hide another's stop). */
+  othersBreakAt(client: object, pc: number): boolean {
+    for (const [c, points] of this.clients) if (c !== client && [...points.breakpoints].includes(pc)) return true;
+    return false;
+  }
+
+  /** One client's points, as last set (none when it has set none). */
+  pointsOf(client: object): ClientPoints {
+    return this.clients.get(client) ?? { breakpoints: [], watchpoints: [], catchpoints: {} };
+  }
+
+  /**
+   * Steps n instructions forward (ignoring breakpoints, as stepi does). With
+   * pending watch timing, a single step whose instruction makes a watched
+   * access does not move: it stops for the watchpoint, as a hardware trigger
+   * does (the client steps over the access with its watchpoints removed).
+   */
+  async stepForward(n = 1, control: Control = {}): Promise<Stop> {
+    if (this.icount >= this.end) return this.endStop();
+    const origin = this.icount;
+    if (n === 1 && this.watchTiming === 'pending' && this.watchpoints.length > 0) {
+      const hit = await this.watchedAccessAhead(control);
+      if (hit !== undefined) {
+        await this.seek(origin);
+        return this.stopAt(hit);
+      }
+      if (this.icount !== origin + 1) return this.seek(origin + 1, control);
+    }
+    const stop = await this.seek(origin + n, control);
+    return stop.kind === 'step' && this.icount >= this.end ? this.endStop() : stop;
+  }
+
+  /** Steps n instructions back; with pending watch timing, a single step back across a watched access stops for it without moving (see stepForward). */
   async stepBack(n = 1, control: Control = {}): Promise<Stop> {
     if (this.icount === 0) return this.startStop();
-    return this.seek(this.icount - n, control);
+    const origin = this.icount;
+    if (n === 1 && this.watchTiming === 'pending' && this.watchpoints.length > 0) {
+      const back = await this.seek(origin - 1, control);
+      if (back.kind === 'cancelled') return back;
+      const hit = await this.watchedAccessAhead(control);
+      if (hit !== undefined && this.icount === origin) return this.stopAt(hit);
+    }
+    return this.seek(origin - n, control);
+  }
+
+  /**
+   * Runs the one instruction at the current position with the watchpoints
+   * armed; returns the watchpoint hit it makes, if any. The timeline ends one
+   * step further (or where the guest stopped).
+   */
+  private async watchedAccessAhead(control: Control): Promise<Hit | undefined> {
+    const start = this.icount;
+    let hit: Hit | undefined;
+    this.vm.board.hart.breakpointSkip = start;
+    await this.forward(start + 1, true, (h) => {
+      if (h.kind !== 'watchpoint' || h.access?.icount !== start) return 'continue';
+      hit = h;
+      return 'stop';
+    }, control);
+    return hit;
   }
 
   /** Runs forward to the next breakpoint, watchpoint or catchpoint, or to the end. */
@@ -355,6 +517,11 @@ export class Timeline {
     if (this.icount >= this.end) return this.endStop();
     this.vm.board.hart.breakpointSkip = this.icount; // resuming from a breakpoint here runs its instruction
     const stop = await this.forward(this.end, true, () => 'stop', control);
+    if (this.watchTiming === 'pending' && stop?.kind === 'watchpoint' && stop.access !== undefined) {
+      // Back to just before the accessing instruction (which may be where this continue started).
+      await this.seek(stop.access.icount);
+      return { ...stop, icount: this.icount, pc: this.vm.board.hart.pc >>> 0 };
+    }
     this.noteFocus(this.icount);
     return stop ?? this.endStop();
   }
@@ -366,16 +533,19 @@ export class Timeline {
    */
   async reverseContinue(control: Control = {}): Promise<Stop> {
     const origin = this.icount;
-    // Going backwards, a watched access is crossed at the instruction that made it:
-    // stop before that instruction, as gdb does in reverse.
-    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
+    // Going backwards, a watched access is crossed at the instruction that made it: a completed
+    // access stops before that instruction (at the writer), a pending one just after it (which may
+    // be where this reverse-continue started).
+    const after = this.watchTiming === 'pending' ? 1 : 0;
+    const when = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
+    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount + after : h.icount);
     let hi = origin;
     while (hi > 0) {
       const cp = this.store.atOrBefore(hi - 1)!;
       this.restore(cp);
       let last: Hit | undefined;
       const stop = await this.forward(hi, true, (h) => {
-        if (at(h) < origin && at(h) >= cp.icount) last = h;
+        if (when(h) < origin && when(h) >= cp.icount) last = h;
         return 'continue';
       }, { signal: control.signal, progress: (i) => control.progress?.(origin - i, origin) });
       if (stop?.kind === 'cancelled') {

@@ -1,0 +1,2 @@
+// Injected by build.mjs into the CommonJS bundles: what import.meta.url is in the ES module sources.
+export const importMetaUrl = require('node:url').pathToFileURL(__filename).href;
