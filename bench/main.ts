@@ -17,7 +17,8 @@
  * both): process start, machine setup and the guest's own setup cancel out,
  * what is left is the steady state, and it lasts long enough to measure.
  *
- * Then the Linux boot (bench/linux.ts) and time travel (bench/timeline.ts).
+ * Then the Linux boot (bench/linux.ts) and time travel (bench/timeline.ts),
+ * translated unless RETROVISOR_JIT=0.
  *
  * Usage: npm run bench [-- --runs N] [--guests crc32,sort] [--no-qemu] [--no-linux] [--no-timeline] [--linux-only]
  */
@@ -141,6 +142,7 @@ interface Times {
 async function main(): Promise<void> {
   const runs = Number(option('runs', '5'));
   if (process.argv.includes('--linux-only')) {
+    setDefaultTranslation({ enabled: process.env['RETROVISOR_JIT'] !== '0' });
     linuxBench(REPO, runs);
     return;
   }
@@ -223,6 +225,8 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|');
   for (const line of overheads) console.log(line);
   console.log('\nGoals: record / run <= 1.05; replay / record <= 1.05; recording beyond image < 4 KiB.');
+  // The Linux boot and time travel: with translation (the default), or with the interpreter alone when RETROVISOR_JIT=0.
+  setDefaultTranslation({ enabled: process.env['RETROVISOR_JIT'] !== '0' });
   if (!process.argv.includes('--no-linux')) linuxBench(REPO, runs);
   if (!process.argv.includes('--no-timeline')) await timelineBench(REPO);
 }
