@@ -1,21 +1,35 @@
 /**
- * npm run bench: speed on the compute guests as medians of several runs,
- * measured side by side in one process (absolute times on a shared machine
- * are noisy; the ratios are what to watch):
- *   run     - the interpreter, no recording
- *   record  - the same run while recording to a .rvr file
- *   replay  - replaying that recording (inputs from the log, state checks compared)
- * plus the size of each recording beyond its embedded image.
+ * npm run bench: speed on the compute guests (guests/compute/) as medians of
+ * several runs, every mode measured side by side in one process, runs
+ * interleaved (absolute times on a shared machine are noisy; the ratios are
+ * what to watch):
+ *   interpreter   - a plain run with binary translation off
+ *   translator    - a plain run with binary translation on (the default)
+ *   + record      - the same, recording to a .rvr file
+ *   + replay      - replaying that recording (inputs from the log, state checks compared)
+ *   QEMU          - qemu-system-riscv32 on the same ELF, when it is installed
+ *   QEMU record   - the same with `-icount shift=auto,rr=record`
+ * Every Retrovisor run pays for its own translations (compiled regions are
+ * forgotten before each). QEMU runs as a separate process and is fast, so
+ * its MIPS come from the difference between a run of ten times the guest's
+ * full iteration count and a one-iteration run (instructions from
+ * Retrovisor's exact count of both, untimed; seconds from QEMU's wall time of
+ * both): process start, machine setup and the guest's own setup cancel out,
+ * what is left is the steady state, and it lasts long enough to measure.
  *
- * Then the Linux boot (bench/linux.ts) and time travel (bench/timeline.ts).
+ * Then the Linux boot (bench/linux.ts) and time travel (bench/timeline.ts),
+ * translated unless RETROVISOR_JIT=0.
  *
- * Usage: npm run bench [-- --runs N] [--guests crc32,sort] [--no-linux] [--no-timeline] [--linux-only]
+ * Usage: npm run bench [-- --runs N] [--guests crc32,sort] [--no-qemu] [--no-linux] [--no-timeline] [--linux-only]
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ElfFile } from '../src/elf/elf-file.js';
+import { forgetCompiledRegions } from '../src/hart/block-translator.js';
+import { setDefaultTranslation } from '../src/hart/translation-cache.js';
 import { LiveHost } from '../src/host/live-host.js';
 import { Stopwatch } from '../src/host/stopwatch.js';
 import { RecordingReader } from '../src/replay/recording-file.js';
@@ -26,6 +40,10 @@ import { linuxBench } from './linux.js';
 import { timelineBench } from './timeline.js';
 
 const GUESTS = ['crc32', 'sort', 'matmul', 'sha256', 'bytecode'];
+/** Each compute guest's full iteration count (FULL_ITERATIONS in guests/compute/*.c). */
+const FULL_ITERATIONS: Record<string, number> = { crc32: 200, sort: 24, matmul: 60, sha256: 400, bytecode: 1000 };
+/** QEMU's long run: this many times the full iteration count. */
+const QEMU_SCALE = 10;
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MEMORY = 128 * 1024 * 1024;
 
@@ -44,10 +62,16 @@ function expectExit(kind: string, status: number, what: string): void {
   if (kind !== 'exit' || status !== 0) throw new Error(`${what} did not exit cleanly (${kind} ${status})`);
 }
 
-/** One plain run (setting up and running); returns [instructions, seconds]. */
-function runOnce(elf: ElfFile, name: string): [number, number] {
+/** Translation on or off for the harts created next; each measured run starts with no compiled regions. */
+function translation(enabled: boolean): void {
+  setDefaultTranslation({ enabled });
+  forgetCompiledRegions();
+}
+
+/** One plain run (setting up and running) of `name` with `args`; returns [instructions, seconds]. */
+function runOnce(elf: ElfFile, name: string, args: readonly string[] = []): [number, number] {
   const watch = new Stopwatch();
-  const vm = new GuestVm({ elf, memory: MEMORY }, new LiveHost({ commandLine: name }));
+  const vm = new GuestVm({ elf, memory: MEMORY }, new LiveHost({ commandLine: [name, ...args].join(' ') }));
   vm.board.onConsole = () => {};
   const stop = vm.runUntil(Infinity);
   const seconds = watch.seconds();
@@ -78,44 +102,131 @@ function replayOnce(file: string): number {
   return seconds;
 }
 
+/** QEMU's command line (the manifest's, as the differential test uses it), plus `extra`. */
+interface QemuSetup {
+  readonly binary: string;
+  readonly args: readonly string[];
+}
+
+function qemuSetup(): QemuSetup | undefined {
+  const manifest = JSON.parse(readFileSync(`${REPO}guests/manifest.json`, 'utf8')) as { qemu: QemuSetup };
+  const probe = spawnSync(manifest.qemu.binary, ['--version'], { stdio: 'ignore' });
+  return probe.status === 0 ? manifest.qemu : undefined;
+}
+
+/** One QEMU run of `elf` with `args` (and `extra` options); returns seconds of wall time. */
+function qemuOnce(q: QemuSetup, elf: string, args: readonly string[], extra: readonly string[]): number {
+  const watch = new Stopwatch();
+  const r = spawnSync(q.binary, [...q.args, ...extra, '-kernel', elf, ...(args.length > 0 ? ['-append', args.join(' ')] : [])],
+    { stdio: ['ignore', 'ignore', 'pipe'], timeout: 600_000 });
+  const seconds = watch.seconds();
+  if (r.status !== 0) throw new Error(`QEMU on ${elf} ${args.join(' ')} exited with ${r.status ?? r.signal}: ${r.stderr.toString()}`);
+  return seconds;
+}
+
+const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+const ratio = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}x` : '-');
+
+/** Times of one guest in every mode (seconds per run). */
+interface Times {
+  interpreter: number[];
+  translator: number[];
+  record: number[];
+  replay: number[];
+  qemuLong: number[];
+  qemuSmall: number[];
+  qemuRecordLong: number[];
+  qemuRecordSmall: number[];
+}
+
 async function main(): Promise<void> {
   const runs = Number(option('runs', '5'));
   if (process.argv.includes('--linux-only')) {
+    setDefaultTranslation({ enabled: process.env['RETROVISOR_JIT'] !== '0' });
     linuxBench(REPO, runs);
     return;
   }
   const guests = option('guests', GUESTS.join(',')).split(',');
   const dir = mkdtempSync(join(tmpdir(), 'rv-bench-'));
-  console.log(`Retrovisor benchmark: ${runs} runs per guest and mode, interleaved, Node ${process.version}; medians\n`);
-  console.log('| guest | instructions | run MIPS | record MIPS | replay MIPS | record / run | replay / record | recording beyond image |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-  const all = { run: [] as number[], record: [] as number[], replay: [] as number[], recOverRun: [] as number[], repOverRec: [] as number[] };
+  const qemu = process.argv.includes('--no-qemu') ? undefined : qemuSetup();
+  const qemuRecord = ['-icount', `shift=auto,rr=record,rrfile=${join(dir, 'qemu.rr')}`];
+  const SMALL = ['1'];
+  console.log(`Retrovisor benchmark: ${runs} runs per guest and mode, interleaved, Node ${process.version}; medians in MIPS` +
+    (qemu === undefined ? ' (QEMU not installed or --no-qemu: its columns are empty)' : '') + '\n');
+  console.log('| guest | instructions | interpreter | translator | translator + record | translator + replay | QEMU | QEMU record | record / QEMU record | translator / QEMU |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const all = { interpreter: [] as number[], translator: [] as number[], record: [] as number[], replay: [] as number[], qemu: [] as number[], qemuRecord: [] as number[], vsQemuRecord: [] as number[], vsQemu: [] as number[] };
+  const overheads: string[] = [];
   for (const name of guests) {
-    const elf = new ElfFile(readFileSync(`${REPO}guests/build/${name}.elf`), name);
+    const elfPath = `${REPO}guests/build/${name}.elf`;
+    const elf = new ElfFile(readFileSync(elfPath), name);
     const file = join(dir, `${name}.rvr`);
-    const t = { run: [] as number[], record: [] as number[], replay: [] as number[] };
+    const t: Times = { interpreter: [], translator: [], record: [], replay: [], qemuLong: [], qemuSmall: [], qemuRecordLong: [], qemuRecordSmall: [] };
+    const full = FULL_ITERATIONS[name];
+    if (qemu !== undefined && full === undefined) throw new Error(`no full iteration count for ${name}: add it to FULL_ITERATIONS`);
+    const LONG = [String(QEMU_SCALE * (full ?? 0))];
     let icount = 0;
+    const modes: (() => void)[] = [
+      () => {
+        translation(false);
+        const [n, s] = runOnce(elf, name);
+        icount = n;
+        t.interpreter.push(s);
+      },
+      () => { translation(true); t.translator.push(runOnce(elf, name)[1]); },
+      // Replay reads the recording this makes: the two stay in this order.
+      () => {
+        translation(true);
+        t.record.push(recordOnce(elf, name, file));
+        translation(true);
+        t.replay.push(replayOnce(file));
+      },
+    ];
     for (let i = 0; i < runs; i++) {
-      // Interleaved, so drift on a shared machine hits every mode alike.
-      const [n, s] = runOnce(elf, name);
-      icount = n;
-      t.run.push(s);
-      t.record.push(recordOnce(elf, name, file));
-      t.replay.push(replayOnce(file));
+      // Interleaved, and in a different order each time, so drift on a shared machine and whatever one mode leaves
+      // warm for the next (V8's code for the shared paths) hit every mode alike.
+      for (let k = 0; k < modes.length; k++) modes[(i + k) % modes.length]!();
+      if (qemu !== undefined) {
+        t.qemuLong.push(qemuOnce(qemu, elfPath, LONG, []));
+        t.qemuSmall.push(qemuOnce(qemu, elfPath, SMALL, []));
+        t.qemuRecordLong.push(qemuOnce(qemu, elfPath, LONG, qemuRecord));
+        t.qemuRecordSmall.push(qemuOnce(qemu, elfPath, SMALL, qemuRecord));
+      }
     }
+    translation(true);
     const mips = (s: number) => icount / s / 1e6;
-    const run = median(t.run), rec = median(t.record), rep = median(t.replay);
+    let qemuMips = (_long: number[], _small: number[]) => NaN;
+    if (qemu !== undefined) {
+      const smallIcount = runOnce(elf, name, SMALL)[0];
+      const longIcount = runOnce(elf, name, LONG)[0];
+      qemuMips = (long, small) => (longIcount - smallIcount) / (median(long) - median(small)) / 1e6;
+    }
+    const m = {
+      interpreter: mips(median(t.interpreter)), translator: mips(median(t.translator)),
+      record: mips(median(t.record)), replay: mips(median(t.replay)),
+      qemu: qemuMips(t.qemuLong, t.qemuSmall), qemuRecord: qemuMips(t.qemuRecordLong, t.qemuRecordSmall),
+    };
+    const vsQemuRecord = m.record / m.qemuRecord, vsQemu = m.translator / m.qemu;
+    all.interpreter.push(m.interpreter); all.translator.push(m.translator); all.record.push(m.record); all.replay.push(m.replay);
+    all.qemu.push(m.qemu); all.qemuRecord.push(m.qemuRecord); all.vsQemuRecord.push(vsQemuRecord); all.vsQemu.push(vsQemu);
+    console.log(`| ${name} | ${icount.toLocaleString('en-US')} | ${fixed(m.interpreter)} | ${fixed(m.translator)} | ${fixed(m.record)} | ${fixed(m.replay)} | ` +
+      `${fixed(m.qemu)} | ${fixed(m.qemuRecord)} | ${ratio(vsQemuRecord)} | ${ratio(vsQemu)} |`);
     // Everything but the embedded (compressed) image: header, inputs, state checks, footer.
     const imageBlock = RecordingReader.open(file).blocks.find((b) => b.type === 'IMAG')!;
     const extra = statSync(file).size - imageBlock.storedLength - 20;
-    all.run.push(mips(run)); all.record.push(mips(rec)); all.replay.push(mips(rep));
-    all.recOverRun.push(rec / run); all.repOverRec.push(rep / rec);
-    console.log(`| ${name} | ${icount.toLocaleString('en-US')} | ${mips(run).toFixed(1)} | ${mips(rec).toFixed(1)} | ${mips(rep).toFixed(1)} | ` +
-      `${(rec / run).toFixed(3)} | ${(rep / rec).toFixed(3)} | ${extra.toLocaleString('en-US')} B |`);
+    overheads.push(`| ${name} | ${ratio(m.translator / m.interpreter)} | ${fixed(median(t.record) / median(t.translator), 3)} | ` +
+      `${fixed(median(t.replay) / median(t.record), 3)} | ${extra.toLocaleString('en-US')} B |`);
   }
-  console.log(`| **median** | | **${median(all.run).toFixed(1)}** | **${median(all.record).toFixed(1)}** | **${median(all.replay).toFixed(1)}** | ` +
-    `**${median(all.recOverRun).toFixed(3)}** | **${median(all.repOverRec).toFixed(3)}** | |`);
-  console.log('\nGoals: run >= 100 MIPS; record / run <= 1.05; replay / record <= 1.05; recording beyond image < 4 KiB.');
+  console.log(`| **median** | | **${fixed(median(all.interpreter))}** | **${fixed(median(all.translator))}** | **${fixed(median(all.record))}** | ` +
+    `**${fixed(median(all.replay))}** | **${fixed(median(all.qemu))}** | **${fixed(median(all.qemuRecord))}** | ` +
+    `**${ratio(median(all.vsQemuRecord))}** | **${ratio(median(all.vsQemu))}** |`);
+  console.log('\nGoals: translator + record >= 400 MIPS median; translator + record >= 1.0x QEMU record on the compute guests.\n');
+  console.log('| guest | translator / interpreter | record / run time | replay / record time | recording beyond image |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const line of overheads) console.log(line);
+  console.log('\nGoals: record / run <= 1.05; replay / record <= 1.05; recording beyond image < 4 KiB.');
+  // The Linux boot and time travel: with translation (the default), or with the interpreter alone when RETROVISOR_JIT=0.
+  setDefaultTranslation({ enabled: process.env['RETROVISOR_JIT'] !== '0' });
   if (!process.argv.includes('--no-linux')) linuxBench(REPO, runs);
   if (!process.argv.includes('--no-timeline')) await timelineBench(REPO);
 }

@@ -24,9 +24,10 @@ import { SymbolMap } from '../elf/symbol-map.js';
 import { driveLive } from '../vm/live-driver.js';
 import { guestOperands, kernelOptions, selectGuest, semihostRootOf, type KernelOptions } from './run-command.js';
 import { readSymbolFile } from '../symbols/symbol-file.js';
+import { applyTranslationFlags, translationFlags, type TranslationFlags } from './translation-flags.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
-interface DebugOptions extends KernelOptions {
+interface DebugOptions extends KernelOptions, TranslationFlags {
   readonly symbols?: string;
   readonly batch?: string;
   readonly ex?: string[];
@@ -39,7 +40,7 @@ interface DebugOptions extends KernelOptions {
 }
 
 export function registerDebug(program: Command): void {
-  kernelOptions(program
+  translationFlags(kernelOptions(program
     .command('debug'))
     .description('debug a recording forwards and backwards (given an ELF, record its run first)')
     .argument('[target]', 'a .rvr recording, or a guest ELF to record and debug (or give --kernel)')
@@ -52,7 +53,7 @@ export function registerDebug(program: Command): void {
     .option('--semihost-root <dir>', 'host files for the guest when recording an ELF')
     .option('--budget <size>', 'checkpoint memory budget', '512M')
     .option('--source-dir <dir>', 'where to look for source files (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--symbols <elf>', 'symbols and debug information from this ELF (a kernel\'s vmlinux, also gzipped) instead of the program')
+    .option('--symbols <elf>', 'symbols and debug information from this ELF (a kernel\'s vmlinux, also gzipped) instead of the program'))
     .action(async (target: string | undefined, args: string[], opts: DebugOptions, cmd: Command) => {
       process.exitCode = await debugTarget(...guestOperands(target, args, opts, cmd), opts);
     });
@@ -96,6 +97,7 @@ async function recordGuest(file: string | undefined, args: readonly string[], op
 }
 
 async function debugTarget(target: string | undefined, args: readonly string[], opts: DebugOptions): Promise<number> {
+  applyTranslationFlags(opts);
   let recording: string;
   if (opts.kernel !== undefined) {
     recording = await recordGuest(target, args, opts);

@@ -15,6 +15,7 @@ import { LiveHost } from '../host/live-host.js';
 import { RECORDING_MAGIC } from '../replay/recording-file.js';
 import { SymbolsError } from '../symbols/symbols.js';
 import { clockOf, semihostRootOf } from './run-command.js';
+import { applyTranslationFlags } from './translation-flags.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
 interface GdbserverOptions {
@@ -55,6 +56,7 @@ for the next connection.`)
 }
 
 async function serveGdb(file: string, args: readonly string[], opts: GdbserverOptions): Promise<number> {
+  applyTranslationFlags({}); // RETROVISOR_JIT
   const port = parseCount(opts.port, '--port');
   if (port > 65535) throw new UserError(`--port must be at most 65535 (got ${port})`);
   let head: Buffer;

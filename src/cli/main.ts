@@ -4,6 +4,7 @@ import { ElfError } from '../elf/elf-file.js';
 import { LoadError } from '../machine/loader.js';
 import { ScriptError } from '../host/console-script.js';
 import { RecordingError } from '../replay/recording-file.js';
+import { LockstepMismatch } from '../hart/lockstep-checker.js';
 import { SymbolsError } from '../symbols/symbols.js';
 import { registerDap } from './dap-command.js';
 import { normalizeDebugArgv, registerDebug } from './debug-command.js';
@@ -49,6 +50,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       e instanceof SymbolsError) {
       process.stderr.write(`retrovisor: ${e.message}\n`);
       return ExitCode.UsageError;
+    }
+    if (e instanceof LockstepMismatch) {
+      process.stderr.write(`retrovisor: ${e.message}\n`);
+      return ExitCode.InternalError;
     }
     process.stderr.write(`retrovisor: internal error (please report): ${(e as Error).stack ?? String(e)}\n`);
     return ExitCode.InternalError;

@@ -5,6 +5,7 @@ import { Stopwatch } from '../host/stopwatch.js';
 import { Recorder, DEFAULT_CHECK_INTERVAL } from '../replay/recorder.js';
 import { driveLive } from '../vm/live-driver.js';
 import { clockOf, liveInputs, printStats, runOptions, guestOperands, selectGuest, type RunOptions } from './run-command.js';
+import { applyTranslationFlags, reportLockstep } from './translation-flags.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 
 interface RecordOptions extends RunOptions {
@@ -28,6 +29,7 @@ export function registerRecord(program: Command): void {
 }
 
 export async function recordProgram(file: string | undefined, args: readonly string[], opts: RecordOptions): Promise<number> {
+  applyTranslationFlags(opts);
   const guest = selectGuest(file, opts, args);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
@@ -61,6 +63,7 @@ export async function recordProgram(file: string | undefined, args: readonly str
     recorder.finish(summary.end, status);
     const size = statSync(opts.output).size;
     process.stderr.write(`retrovisor: recorded ${summary.icount} instructions and ${recorder.host.events.length} inputs to ${opts.output} (${size} bytes)\n`);
+    reportLockstep(recorder.vm.board.hart);
     if (opts.stats === true) printStats(summary);
     return summary.exitCode;
   } finally {

@@ -8,9 +8,10 @@ import { RecordingReader } from '../replay/recording-file.js';
 import { Replayer } from '../replay/replayer.js';
 import { fullDigest } from '../replay/state-check.js';
 import type { StopReason } from '../monitor/monitor.js';
+import { applyTranslationFlags, reportLockstep, translationFlags, type TranslationFlags } from './translation-flags.js';
 import { ExitCode, parseCount } from './user-error.js';
 
-interface ReplayOptions {
+interface ReplayOptions extends TranslationFlags {
   readonly verify?: boolean;
   readonly until?: string;
   readonly dumpState?: boolean;
@@ -20,7 +21,7 @@ interface ReplayOptions {
 }
 
 export function registerReplay(program: Command): void {
-  program
+  translationFlags(program
     .command('replay')
     .description('replay a recording exactly: re-render its console output and stop at the first divergence')
     .argument('<recording>', 'a .rvr file written by retrovisor record')
@@ -29,7 +30,7 @@ export function registerReplay(program: Command): void {
     .option('--dump-state', 'print the final state (pc, registers, CSRs, icount, digest) as JSON instead of the console output')
     .option('-q, --quiet', 'do not print the guest console output')
     .option('--no-progress', 'no progress bar, even on a terminal')
-    .option('--bisect', 'on a divergence, narrow it to the first differing instruction (slow: re-runs the window)')
+    .option('--bisect', 'on a divergence, narrow it to the first differing instruction (slow: re-runs the window)'))
     .action((file: string, opts: ReplayOptions) => {
       process.exitCode = replayRecording(file, opts);
     });
@@ -37,6 +38,7 @@ export function registerReplay(program: Command): void {
 
 /** Divergence exit code and report; other errors propagate. Returns the process exit code. */
 export function replayRecording(file: string, opts: ReplayOptions): number {
+  applyTranslationFlags(opts);
   const reader = RecordingReader.open(file);
   if (opts.verify === true && reader.incomplete) {
     process.stderr.write(`retrovisor: ${file} is incomplete (the recorder stopped before writing its footer); it replays up to icount ${reader.lastIcount()}, but its final state cannot be verified\n`);
@@ -84,6 +86,7 @@ export function replayRecording(file: string, opts: ReplayOptions): number {
     }
     throw e;
   }
+  reportLockstep(replayer.vm.board.hart);
   if (opts.dumpState === true) process.stdout.write(JSON.stringify(dumpState(replayer), null, 2) + '\n');
   if (outcome.incomplete && outcome.reachedEnd) {
     process.stderr.write(`retrovisor: ${file} is incomplete: replayed to its last complete chunk (icount ${outcome.icount})\n`);

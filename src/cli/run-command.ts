@@ -11,9 +11,10 @@ import type { Monitor } from '../monitor/monitor.js';
 import { GuestVm, type KernelGuest } from '../vm/guest-vm.js';
 import { UserError, parseCount, parseSize } from './user-error.js';
 import { driveLive, type RunSummary } from '../vm/live-driver.js';
+import { applyTranslationFlags, reportLockstep, translationFlags, type TranslationFlags } from './translation-flags.js';
 
 /** Options shared by run and record. */
-export interface RunOptions extends KernelOptions {
+export interface RunOptions extends KernelOptions, TranslationFlags {
   readonly memory: string;
   readonly maxInsns?: string;
   readonly semihostRoot?: string;
@@ -101,14 +102,14 @@ export function readGuestFile(file: string, option: string): Uint8Array {
 
 /** Adds the options shared by run and record to a command. */
 export function runOptions(cmd: Command): Command {
-  return kernelOptions(cmd)
+  return translationFlags(kernelOptions(cmd)
     .option('-m, --memory <size>', 'guest RAM size', '128M')
     .option('--max-insns <n>', 'stop after this many instructions (exit code 124)')
     .option('--semihost-root <dir>', 'directory the guest may use host files in (semihosting); none by default')
     .option('--input <file>', 'script console input instead of reading stdin (see README: input scripts)')
     .option('--trace <file>', 'write every executed instruction to a file (slow)')
     .option('--clock <mode>', 'guest time: "virtual" follows the instruction count; "host" follows the host clock (each reading is a recorded input)', 'virtual')
-    .option('--stats', 'print instructions, time and MIPS to stderr at the end');
+    .option('--stats', 'print instructions, time and MIPS to stderr at the end'));
 }
 
 /** Validates --clock. */
@@ -187,6 +188,7 @@ export function printStats(summary: RunSummary): void {
 
 /** Runs `file` (or the kernel of --kernel) live; returns the process exit code. */
 export async function runProgram(file: string | undefined, args: readonly string[], opts: RunOptions): Promise<number> {
+  applyTranslationFlags(opts);
   const guest = selectGuest(file, opts, args);
   const memory = parseSize(opts.memory, '--memory');
   const maxInsns = opts.maxInsns === undefined ? Infinity : parseCount(opts.maxInsns, '--max-insns');
@@ -206,6 +208,7 @@ export async function runProgram(file: string | undefined, args: readonly string
         return vm;
       },
     });
+    reportLockstep(vm.board.hart);
     if (opts.stats === true) printStats(summary);
     return summary.exitCode;
   } finally {

@@ -26,6 +26,9 @@ import {
 import { buildRunLoop } from './interpreter.js';
 import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP_SIGNAL } from './loop-abi.js';
 import { PMP_ENTRIES, Pmp, PmpAccess, legalPmpCfg, pmpLocked } from './pmp.js';
+import { LEAVE_TO_INTERPRETER, type PageCode, type RegionFunction } from './block-translator.js';
+import { LockstepChecker } from './lockstep-checker.js';
+import { TranslationCache, defaultTranslation, type TranslationOptions, type TranslationStats } from './translation-cache.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
 
 /** Slots of the CSR storage array. Not CSR numbers: many CSRs are views of these. */
@@ -66,6 +69,14 @@ export const enum Slot {
   pmpaddr0 = pmpcfg0 + 4,
   Count = pmpaddr0 + 16,
 }
+
+/** Names of the CSR slots, in Slot order (for reports). */
+export const SLOT_NAMES: readonly string[] = [
+  'mstatus', 'misa', 'medeleg', 'mideleg', 'mie', 'mip (software)', 'mip (lines)', 'mtvec', 'mcounteren', 'mscratch',
+  'mepc', 'mcause', 'mtval', 'stvec', 'scounteren', 'sscratch', 'sepc', 'scause', 'stval', 'satp', 'mcountinhibit',
+  'menvcfg', 'menvcfgh', 'senvcfg', 'mseccfg', 'cycle base (low)', 'cycle base (high)', 'instret base (low)',
+  'instret base (high)', ...[0, 1, 2, 3].map((i) => `pmpcfg${i}`), ...Array.from({ length: 16 }, (_, i) => `pmpaddr${i}`),
+];
 
 const enum Access {
   Fetch,
@@ -116,12 +127,36 @@ export interface HostCsrRequest {
 
 export interface HartOptions {
   readonly hartId?: number;
+  /** Binary translation (default: the process default, see setDefaultTranslation). */
+  readonly translation?: TranslationOptions;
+}
+
+/**
+ * Watches the translated code a hart runs (the lockstep checker): called
+ * around every call of a region function, with the dispatcher's handling of a
+ * trap it raised included in the step.
+ */
+export interface TranslatedStepObserver {
+  /** The dispatcher is about to run a block (translated or interpreted) at pc/icount. */
+  beforeStep(hart: Hart): void;
+  /**
+   * The block ended, with the trap it raised delivered (the hart's state is
+   * the result). `exit` is the run's VmExit, or 0 (go on) or VmExit.Budget.
+   */
+  afterStep(hart: Hart, exit: number, translated: boolean): void;
+  /**
+   * The hart's state was replaced (reset, checkpoint restore) or it ran
+   * without the dispatcher (the traced loop): RAM may have changed unseen.
+   */
+  stateReplaced(hart: Hart): void;
 }
 
 type RunLoop = (this: Hart, budgetEnd: number) => VmExit;
 const RUN_LOOP: RunLoop = buildRunLoop();
-/** The same loop with a per-step hook (lockstep checks, bisect); compiled on first use. */
+/** The same loop with a per-step hook (timeline searches, bisect); compiled on first use. */
 let tracedLoop: RunLoop | undefined;
+/** The loop that returns after each basic block: cold code under translation. */
+const ONE_BLOCK_LOOP: RunLoop = buildRunLoop({ oneBlock: true });
 
 export class Hart {
   // ---- architectural state (saved in checkpoints) ----
@@ -135,6 +170,7 @@ export class Hart {
   traps = 0;
   /** Physical address of the LR reservation, or -1. */
   reservation = -1;
+  /** Where the last trap went and the step after it (the fatal-trap check). */
   private lastTrapTarget = -1;
   private lastTrapStep = -1;
 
@@ -181,11 +217,25 @@ export class Hart {
   hostCsr: HostCsrRequest | undefined;
   /** Physical memory protection, decoded from the pmpcfg/pmpaddr CSRs. */
   private readonly pmp = new Pmp();
+  /** Whether the last fetchPage found the whole page executable (not a PMP-mixed page). */
+  private fetchWholePage = false;
+  /** Translations of hot code, when binary translation is on. */
+  private translations: TranslationCache | undefined;
+  /** Sees every translated step (the lockstep checker). */
+  translatedStepObserver: TranslatedStepObserver | undefined;
+  private lockstepChecker: LockstepChecker | undefined;
 
   readonly ram: Ram;
   readonly hartId: number;
 
-  constructor(readonly memory: PhysicalMemory, options: HartOptions = {}) {
+  /**
+   * Devices and ROM (RAM is accessed directly). Not readonly: the lockstep
+   * checker interposes a recorder of device accesses.
+   */
+  memory: PhysicalMemory;
+
+  constructor(memory: PhysicalMemory, options: HartOptions = {}) {
+    this.memory = memory;
     this.ram = memory.ram;
     this.hartId = options.hartId ?? 0;
     this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
@@ -195,7 +245,44 @@ export class Hart {
       this.flushTlb();
       this.requestAttention();
     };
+    this.setTranslation(options.translation ?? defaultTranslation());
     this.reset(0);
+  }
+
+  /**
+   * Turns binary translation on or off (translations made so far are
+   * dropped); with `check`, a lockstep checker compares every translated
+   * block with the interpreter from now on.
+   */
+  setTranslation(options: TranslationOptions): void {
+    if (options.enabled && options.check === true) {
+      this.lockstepChecker ??= new LockstepChecker(this, { hotThreshold: options.hotThreshold });
+      return;
+    }
+    this.translations = options.enabled ? new TranslationCache(this.ram.size >>> PAGE_SHIFT, options) : undefined;
+    this.requestAttention();
+  }
+
+  /** The lockstep checker, when translation was turned on with `check`. */
+  get lockstep(): LockstepChecker | undefined {
+    return this.lockstepChecker;
+  }
+
+  /** Whether binary translation is on. */
+  get translating(): boolean {
+    return this.translations !== undefined;
+  }
+
+  /** What the translator has done so far (undefined when translation is off). */
+  get translationStats(): TranslationStats | undefined {
+    return this.translations?.stats;
+  }
+
+  /** The generated sources of the regions translated for the page of physical address `paddr` (tests, debugging). */
+  translatedSources(paddr: number): readonly string[] {
+    const off = paddr - this.ram.base;
+    if (off < 0 || off >= this.ram.size || this.translations === undefined) return [];
+    return this.translations.regionSources(off >>> PAGE_SHIFT);
   }
 
   /** Resets to the power-on state (Privileged spec 3.4) and starts at `pc`. */
@@ -216,15 +303,150 @@ export class Hart {
     this.updatePmp();
     this.flushDecoded();
     this.stateChanged();
+    this.translatedStepObserver?.stateReplaced(this);
   }
 
   // ---------------------------------------------------------------- running
 
   /** Runs until icount reaches `budgetEnd` or a VM exit; returns why it stopped. */
   run(budgetEnd: number): VmExit {
-    if (this.tracer === undefined) return RUN_LOOP.call(this, budgetEnd);
-    tracedLoop ??= buildRunLoop(true);
-    return tracedLoop.call(this, budgetEnd);
+    if (this.tracer !== undefined) {
+      tracedLoop ??= buildRunLoop({ trace: true });
+      this.translatedStepObserver?.stateReplaced(this);
+      return tracedLoop.call(this, budgetEnd);
+    }
+    if (this.translations !== undefined) return this.runTranslated(this.translations, budgetEnd);
+    return RUN_LOOP.call(this, budgetEnd);
+  }
+
+  /**
+   * The dispatcher of binary translation: the interpreter's outer loop, with
+   * basic blocks instead of instructions. At every block it looks the pc up
+   * through the fetch TLB (as the interpreter does on entering a page, so
+   * page walks, A bits and fetch faults happen at the same steps), then runs
+   * the page's region function if it has a block there, or interprets one
+   * block (cold code, breakpoints, ROM, pages with mixed PMP permissions).
+   * Budget tails shorter than the next block are interpreted too.
+   */
+  private runTranslated(cache: TranslationCache, budgetEnd: number): VmExit {
+    let attention = true;
+    for (;;) {
+      if (this.icount >= budgetEnd) return VmExit.Budget;
+      if (attention || this.stopAt !== budgetEnd) {
+        attention = false;
+        const b = this.boundary(budgetEnd);
+        if (b > 0) return b;
+        if (b < 0) continue;
+      }
+      const observer = this.translatedStepObserver;
+      if (observer === undefined) {
+        const r = this.dispatchBlock(cache, budgetEnd);
+        if (r !== 0 && r !== VmExit.Budget) return r as VmExit;
+        continue;
+      }
+      observer.beforeStep(this);
+      this.ranTranslated = false;
+      const r = this.dispatchBlock(cache, budgetEnd);
+      observer.afterStep(this, r, this.ranTranslated);
+      if (r !== 0 && r !== VmExit.Budget) return r as VmExit;
+    }
+  }
+
+  /** Whether the last dispatchBlock ran translated code (for the step observer). */
+  private ranTranslated = false;
+
+  /**
+   * One step of the dispatcher: fetches pc's page, then runs translated
+   * blocks there, or interprets one block (also where translated code leaves
+   * an instruction to the interpreter). Returns the VmExit, or 0 or
+   * VmExit.Budget to go on.
+   */
+  private dispatchBlock(cache: TranslationCache, budgetEnd: number): number {
+    const pc = this.pc;
+    const start = this.icount;
+    try {
+      this.fetchPage(pc, start);
+      if (this.fetchBytes === this.ram.bytes && this.fetchWholePage) {
+        const page = this.fetchOffset >>> PAGE_SHIFT;
+        const offset = pc & 0xfff;
+        const vbase = (pc - offset) | 0;
+        let fn = cache.lookup(page, offset, vbase);
+        if (fn === undefined) {
+          fn = cache.miss(page, offset, vbase, () => this.pageCode(page, vbase), this.ialignMask);
+          if (fn !== undefined) this.primeRegion(fn, pc);
+        }
+        if (fn !== undefined) {
+          this.ranTranslated = true;
+          if (fn.call(this, offset) !== LEAVE_TO_INTERPRETER) {
+            if (this.icount !== start || this.stopAt !== budgetEnd) return 0;
+            // The block does not fit in what is left of the budget: run the tail translated (eager mode) or interpreted.
+            fn = cache.tail(page, offset, vbase, budgetEnd - start, () => this.pageCode(page, vbase), this.ialignMask);
+            if (fn !== undefined && fn.call(this, offset) !== LEAVE_TO_INTERPRETER) return 0;
+          }
+        }
+      }
+    } catch (e) {
+      if (e !== TRAP_SIGNAL) throw e;
+      return this.deliverException(this.pc, this.icount);
+    }
+    return ONE_BLOCK_LOOP.call(this, budgetEnd);
+  }
+
+  /**
+   * Runs a new region function once with no budget, so it leaves at once
+   * through its exit path and changes nothing. V8 compiles a region's hot
+   * loop with type feedback only for the paths that ran; without this, the
+   * first exit from the optimised loop would deoptimise it.
+   */
+  private primeRegion(fn: RegionFunction, pc: number): void {
+    const stopAt = this.stopAt;
+    this.stopAt = -1;
+    try {
+      fn.call(this, pc & 0xfff);
+    } finally {
+      this.stopAt = stopAt;
+    }
+  }
+
+  /** The translator's view of RAM page `page`, mapped at virtual base `vbase`. */
+  private pageCode(page: number, vbase: number): PageCode {
+    return {
+      word: (offset) => this.decodeForTranslation(page, offset, vbase),
+      immediate: () => this.decodedImm,
+    };
+  }
+
+  /**
+   * The packed decoded word of the instruction at `offset` of RAM page
+   * `page` (decoding it into the decoded-instruction cache, as the
+   * interpreter would), or 0 for a 32-bit instruction that crosses the page
+   * end (its second half needs another translation).
+   */
+  private decodeForTranslation(page: number, offset: number, vbase: number): number {
+    const bytes = this.ram.bytes;
+    const o = (page << PAGE_SHIFT) + offset;
+    if (offset === 0xffe && isFullLength(bytes[o]! | (bytes[o + 1]! << 8))) return 0;
+    let decoded = this.decodedPages[page];
+    if (decoded === undefined) {
+      decoded = new Int32Array(DECODED_PAGE_WORDS);
+      this.decodedPages[page] = decoded;
+    }
+    const w = decoded[offset]!;
+    if (w !== 0) {
+      this.decodedImm = decoded[offset + 1]!;
+      return w;
+    }
+    const { pc, icount, fetchBytes, fetchOffset } = this;
+    this.fetchBytes = bytes;
+    this.fetchOffset = page << PAGE_SHIFT;
+    try {
+      return this.decodeAt(decoded, offset, (vbase + offset) | 0, icount);
+    } finally {
+      this.pc = pc;
+      this.icount = icount;
+      this.fetchBytes = fetchBytes;
+      this.fetchOffset = fetchOffset;
+    }
   }
 
   /** Makes the running loop stop at the next instruction boundary to re-check interrupts and halts. */
@@ -488,14 +710,21 @@ export class Hart {
     }
     this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
     this.decodedRom.clear();
+    this.translations?.flush();
     this.flushTlb();
     this.requestAttention();
   }
 
-  /** A page holding decoded code was written: drop its decoded instructions. */
+  /**
+   * A page holding decoded code was written: drop its decoded instructions
+   * and its translation. A region running from that page stops after the
+   * store (attention), so the next instruction is fetched anew, as the
+   * interpreter fetches it (fence.i has nothing left to do).
+   */
   private invalidateCodePage(page: number): void {
     const decoded = this.decodedPages[page];
     if (decoded !== undefined) decoded.fill(0);
+    if (this.translations?.invalidate(page) === true) this.requestAttention();
   }
 
   /** Drops an LR reservation that overlaps a write by a device. */
@@ -799,10 +1028,12 @@ export class Hart {
     const vpn = va >>> PAGE_SHIFT;
     const i = vpn & TLB_MASK;
     const tag = vpn | (this.priv << 20);
+    this.fetchWholePage = true;
     if (this.ftag[i] === tag) return (this.fpage[i]! >>> 0) + (va & 0xfff);
     const pa = this.translate(va, Access.Fetch);
     const grant = this.pmp.pageGrant(pa - (pa & 0xfff), this.priv);
     if (grant < 0) {
+      this.fetchWholePage = false;
       // Mixed permissions in this page: check this instruction, and make the loop come back for the next one.
       this.checkPmp(pa, 2, PmpAccess.Execute, va, Access.Fetch);
       const lo = this.loadPhysical(pa, 2, va, Access.Fetch);
@@ -1209,6 +1440,75 @@ export class Hart {
     this.updatePmp();
     this.flushDecoded();
     this.stateChanged();
+    this.translatedStepObserver?.stateReplaced(this);
+  }
+
+  /**
+   * Makes this hart's state and caches (load and fetch TLBs, derived state)
+   * equal to `from`'s, without the cost of a restore: the lockstep checker's
+   * reference hart starts every step from the checked hart's state. The
+   * store TLB stays this hart's own, so every first store to a page in a
+   * step reaches RAM's bookkeeping, which is how the checker sees it.
+   */
+  copyStateFrom(from: Hart): void {
+    const c = this.csr;
+    let pmpChanged = false;
+    for (let i = Slot.pmpcfg0; i < Slot.Count; i++) if (c[i] !== from.csr[i]) pmpChanged = true;
+    const misaChanged = c[Slot.misa] !== from.csr[Slot.misa];
+    this.x.set(from.x);
+    c.set(from.csr);
+    this.pc = from.pc;
+    this.priv = from.priv;
+    this.icount = from.icount;
+    this.traps = from.traps;
+    this.reservation = from.reservation;
+    this.lastTrapTarget = from.lastTrapTarget;
+    this.lastTrapStep = from.lastTrapStep;
+    this.hostCsr = undefined;
+    this.fatalTrap = undefined;
+    this.returnRequested = false;
+    if (misaChanged) this.flushDecoded();
+    if (pmpChanged) this.pmp.update((i) => this.pmpCfg(i), (i) => c[Slot.pmpaddr0 + i]!);
+    this.ltag.set(from.ltag);
+    this.ldelta.set(from.ldelta);
+    this.ftag.set(from.ftag);
+    this.fpage.set(from.fpage);
+    this.stateChanged();
+  }
+
+  /** Whether this hart's architectural state equals `other`'s (see stateDifferences). */
+  sameState(other: Hart, ignoreInterruptLines: boolean): boolean {
+    for (let i = 1; i < 32; i++) if (this.x[i] !== other.x[i]) return false;
+    for (let i = 0; i < Slot.Count; i++) {
+      if (this.csr[i] !== other.csr[i] && !(ignoreInterruptLines && i === Slot.mipLines)) return false;
+    }
+    return this.pc === other.pc && this.priv === other.priv && this.icount === other.icount && this.traps === other.traps &&
+      this.reservation === other.reservation && this.lastTrapTarget === other.lastTrapTarget &&
+      this.lastTrapStep === other.lastTrapStep && this.fatalTrap === undefined && other.fatalTrap === undefined &&
+      this.hostCsr === undefined && other.hostCsr === undefined;
+  }
+
+  /** Differences between this hart's architectural state and `other`'s, as lines for a report (empty: equal). */
+  stateDifferences(other: Hart, ignoreInterruptLines: boolean): string[] {
+    const out: string[] = [];
+    const hex = (v: number) => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
+    const field = (name: string, a: number, b: number, show = hex) => {
+      if (a !== b) out.push(`${name}: ${show(a)} vs ${show(b)}`);
+    };
+    for (let i = 1; i < 32; i++) field(`x${i}`, this.x[i]!, other.x[i]!);
+    field('pc', this.pc, other.pc);
+    field('privilege', this.priv, other.priv, String);
+    field('icount', this.icount, other.icount, String);
+    field('traps', this.traps, other.traps, String);
+    field('reservation', this.reservation, other.reservation);
+    for (let i = 0; i < Slot.Count; i++) {
+      if (!(ignoreInterruptLines && i === Slot.mipLines)) field(SLOT_NAMES[i]!, this.csr[i]!, other.csr[i]!);
+    }
+    field('last trap target', this.lastTrapTarget, other.lastTrapTarget);
+    field('last trap step', this.lastTrapStep, other.lastTrapStep, String);
+    if (JSON.stringify(this.fatalTrap) !== JSON.stringify(other.fatalTrap)) out.push('the fatal-trap reports differ');
+    if (JSON.stringify(this.hostCsr) !== JSON.stringify(other.hostCsr)) out.push('the pending host-CSR requests differ');
+    return out;
   }
 
   // ---------------------------------------------------------------- debugger access

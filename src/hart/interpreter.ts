@@ -11,54 +11,37 @@
 import { INSTRUCTIONS } from '../isa/instructions.js';
 import { mulh, mulhsu, mulhu } from './multiply.js';
 import type { Hart } from './hart.js';
-import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TRAP_SIGNAL } from './loop-abi.js';
+import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TRAP_SIGNAL } from './loop-abi.js';
 import { VmExit } from './trap.js';
+import { expandSnippet, type SnippetTarget } from './snippet-expansion.js';
 
-const VM_EXIT_VALUES: Record<string, number> = {
-  Budget: VmExit.Budget,
-  Ecall: VmExit.Ecall,
-  Ebreak: VmExit.Ebreak,
-  Wfi: VmExit.Wfi,
-  HostCsr: VmExit.HostCsr,
-  Requested: VmExit.Requested,
-  FatalTrap: VmExit.FatalTrap,
-  Trap: VmExit.Trap,
-  Breakpoint: VmExit.Breakpoint,
+/** The interpreter's spelling of the snippet language: operands come from the packed word `w`. */
+const INTERPRETER_TARGET: SnippetTarget = {
+  assignRd: (value) => `x[(w >>> 8) & 63] = ${value};`,
+  rs1: 'x[(w >>> 14) & 31]',
+  rs2: 'x[(w >>> 19) & 31]',
+  rdNumber: '((w >>> 8) & 63)',
+  rs1Number: '((w >>> 14) & 31)',
+  length: '(w >>> 24)',
+  exit: (reason) => `{ this.pc = pc; this.icount = ic; return ${reason}; }`,
+  checkTarget: (t) => `if ((${t} & ialign) !== 0) this.misalignedTarget(${t}, pc, ic);`,
+  slowLoad: (a, kind) => `this.loadSlow(${a}, ${kind}, pc, ic)`,
+  slowStore: (a, size, v) => `this.storeSlow(${a}, ${size}, ${v}, pc, ic);`,
 };
 
-const M = TLB_MASK;
-
-/** Macro expansions of the snippet language, for the interpreter. */
-function expand(snippet: string): string {
-  const load = (view: string, align: number, shift: string, kind: number) => (a: string) =>
-    `((t = ${a} >>> 12, ltag[t & ${M}] === (t | dctx)${align ? ` && (${a} & ${align}) === 0` : ''}) ? ` +
-    `${view}[(${a} + ldelta[t & ${M}]) ${shift}] : this.loadSlow(${a}, ${kind}, pc, ic))`;
-  const store = (view: string, align: number, shift: string, size: number) => (a: string, v: string) =>
-    `if ((t = ${a} >>> 12, stag[t & ${M}] === (t | dctx)${align ? ` && (${a} & ${align}) === 0` : ''})) ` +
-    `${view}[(${a} + sdelta[t & ${M}]) ${shift}] = ${v}; else this.storeSlow(${a}, ${size}, ${v}, pc, ic);`;
-  const loads: Record<string, (a: string) => string> = {
-    LB: load('ram8s', 0, '| 0', 0),
-    LBU: load('ram8', 0, '| 0', 1),
-    LH: load('ram16s', 1, '>> 1', 2),
-    LHU: load('ram16', 1, '>> 1', 3),
-    LW: load('ram32', 3, '>> 2', 4),
-  };
-  const stores: Record<string, (a: string, v: string) => string> = {
-    SB: store('ram8', 0, '| 0', 1),
-    SH: store('ram16', 1, '>> 1', 2),
-    SW: store('ram32', 3, '>> 2', 4),
-  };
-  return snippet
-    .replace(/\b(LBU|LB|LHU|LH|LW)\((\w+)\)/g, (_, m: string, a: string) => loads[m]!(a))
-    .replace(/\b(SB|SH|SW)\((\w+), (\w+)\);/g, (_, m: string, a: string, v: string) => stores[m]!(a, v))
-    .replace(/CHECK_TARGET\((\w+)\);/g, (_, t: string) => `if ((${t} & ialign) !== 0) this.misalignedTarget(${t}, pc, ic);`)
-    .replace(/EXIT\(VmExit\.(\w+)\);/g, (_, r: string) => `{ this.pc = pc; this.icount = ic; return ${VM_EXIT_VALUES[r]}; }`)
-    .replace(/X\[rd\]/g, 'x[(w >>> 8) & 63]')
-    .replace(/X\[rs1\]/g, 'x[(w >>> 14) & 31]')
-    .replace(/X\[rs2\]/g, 'x[(w >>> 19) & 31]')
-    .replace(/\bRD\b/g, '((w >>> 8) & 63)')
-    .replace(/\bRS1\b/g, '((w >>> 14) & 31)')
-    .replace(/\bLEN\b/g, '(w >>> 24)');
+/** Variants of the generated loop. */
+export interface RunLoopOptions {
+  /** Call `this.tracer(this)` after every step. */
+  readonly trace?: boolean;
+  /**
+   * Return (VmExit.Budget) right after the first control-transfer or `sync`
+   * instruction (Zicsr, xRET ...) retires, and at the first instruction
+   * boundary that needs attention: the block translator's dispatcher runs
+   * cold code, and what translated code leaves to the interpreter, one basic
+   * block at a time, so it sees every block entry and takes every interrupt
+   * itself.
+   */
+  readonly oneBlock?: boolean;
 }
 
 /**
@@ -67,12 +50,15 @@ function expand(snippet: string): string {
  * instruction or taken trap) with pc and icount in sync; control flow is
  * otherwise identical, so a traced run is the same execution.
  */
-export function runLoopSource(trace = false): string {
-  const step = trace ? 'this.pc = pc; this.icount = ic; this.tracer(this);' : '';
+export function runLoopSource(options: RunLoopOptions = {}): string {
+  const step = options.trace === true ? 'this.pc = pc; this.icount = ic; this.tracer(this);' : '';
+  // One block: every boundary (attention, an interrupt taken, an exception delivered) goes back to the dispatcher.
+  const leave = options.oneBlock === true ? `this.pc = pc; this.icount = ic; return ${VmExit.Budget};` : '';
   const cases = INSTRUCTIONS.map((spec, i) => {
-    let body = expand(spec.exec);
+    let body = expandSnippet(spec.exec, INTERPRETER_TARGET);
     if (spec.sync === true) body = `this.pc = pc; this.icount = ic; ${body}`;
     if (spec.control !== true) body += ' pc = (pc + (w >>> 24)) | 0;';
+    if (options.oneBlock === true && (spec.control === true || spec.sync === true)) body += ` ic++; this.pc = pc; this.icount = ic; return ${VmExit.Budget};`;
     return `      case ${i + 1}: { /* ${spec.mnemonic} */ ${body} break; }`;
   });
   return `
@@ -89,7 +75,7 @@ export function runLoopSource(trace = false): string {
     const b = this.boundary(budgetEnd);
     pc = this.pc; ic = this.icount;
     if (b > 0) return b;
-    if (b < 0) { ${step} continue; }
+    if (b < 0) { ${step} ${leave} continue; }
     const dctx = this.dataCtx;
     const ialign = this.ialignMask;
     let curVpn = -1;
@@ -126,13 +112,14 @@ ${cases.join('\n')}
       if (r === 0 || r === ${VmExit.Trap}) { ${step} }
       if (r !== 0) return r;
     }
+    ${leave}
   }`;
 }
 
-/** Compiles the run loop (optionally the traced variant); `this` is the Hart. */
-export function buildRunLoop(trace = false): (this: Hart, budgetEnd: number) => VmExit {
+/** Compiles the run loop (or one of its variants); `this` is the Hart. */
+export function buildRunLoop(options: RunLoopOptions = {}): (this: Hart, budgetEnd: number) => VmExit {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the ISA table, see above
   const factory = new Function('TRAP_SIGNAL', 'EMPTY_PAGE', 'mulh', 'mulhsu', 'mulhu',
-    `return function run(budgetEnd) {${runLoopSource(trace)}\n};`);
+    `return function run(budgetEnd) {${runLoopSource(options)}\n};`);
   return factory(TRAP_SIGNAL, new Int32Array(DECODED_PAGE_WORDS), mulh, mulhsu, mulhu) as (this: Hart, budgetEnd: number) => VmExit;
 }

@@ -15,7 +15,10 @@
  *   SB/SH/SW(a, v);              stores (statements)
  *   EXIT(reason)     stop and report a VM exit; the instruction has not retired
  *   this.*           hart methods for the rare paths (CSRs, AMOs, xRET ...)
- * Unless a row is `control`, the generator appends `pc = pc + LEN`.
+ * Unless a row is `control`, the generator appends `pc = pc + LEN`. A `sync`
+ * row's hart method may write X[RD] itself (Zicsr), and may change what the
+ * translated code depends on (privilege, satp, mstatus): translated blocks
+ * end after it.
  * Values are int32; Int32Array stores truncate, so `X[rd] = a + b` wraps.
  */
 import { Format, type InstructionSpec, type Extension } from './types.js';
@@ -81,7 +84,7 @@ const amo = (name: string, funct5: number, amoOp: number): InstructionSpec =>
 
 const csr = (name: string, funct3: number, csrOp: number, immediate: boolean): InstructionSpec =>
   row(name, immediate ? Format.CsrImm : Format.Csr, OPC_SYSTEM | f3(funct3), F3_MASK, 'Zicsr',
-    `{ const r = this.csrInstruction(${csrOp}, RD, ${immediate ? 'RS1' : 'X[rs1]'}, imm, RS1); if (r !== 0) return r; }`,
+    `{ const r = this.csrInstruction(${csrOp}, RD, ${immediate ? 'RS1' : 'X[rs1]'}, imm, RS1); if (r !== 0) EXIT(VmExit.HostCsr); }`,
     { sync: true });
 
 /** Read-modify-write operations of the A extension (argument to Hart.amo). */

@@ -37,6 +37,11 @@ export class Ram {
   readonly touched: Uint8Array;
   /** Run when Dirty flags are cleared (the hart must drop store-TLB entries). */
   private readonly cleanListeners: (() => void)[] = [];
+  /**
+   * Sees every write made through `write` (devices, the loader, the
+   * monitor), after it happened: the lockstep checker mirrors them.
+   */
+  writeObserver: ((paddr: number, data: Uint8Array) => void) | undefined;
 
   constructor(readonly base: number, readonly size: number) {
     if (size <= 0 || size % PAGE_SIZE !== 0) throw new RangeError(`RAM size must be a positive multiple of ${PAGE_SIZE}`);
@@ -120,6 +125,7 @@ export class Ram {
     for (let p = off >>> PAGE_SHIFT; p <= (off + data.length - 1) >>> PAGE_SHIFT && data.length > 0; p++) this.noteWrite(p << PAGE_SHIFT);
     this.bytes.set(data, off);
     if (this.watches.active) this.watches.hit(paddr, data.length, undefined, true);
+    this.writeObserver?.(paddr, data);
   }
 
   /** Copies `length` bytes of RAM starting at physical address `paddr`. */

@@ -15,6 +15,7 @@
  */
 import { expect } from 'vitest';
 import { Hart, type HartSnapshot } from '../../src/hart/hart.js';
+import type { TranslationOptions } from '../../src/hart/translation-cache.js';
 import { Pte } from '../../src/hart/csr-bits.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from '../../src/hart/trap.js';
 import { TRAP_SIGNAL } from '../../src/hart/loop-abi.js';
@@ -120,6 +121,8 @@ export interface RunnerOptions {
   readonly resetVectors?: boolean;
   /** Leave the PMP CSRs at their reset value instead of granting S and U access to everything. */
   readonly noPmp?: boolean;
+  /** Binary translation for this hart (default: the suite's, see translation-setup.ts). */
+  readonly translation?: TranslationOptions;
 }
 
 /** pmpNcfg fields (Privileged 1.12, 3.7.1). */
@@ -146,7 +149,7 @@ export class HartRunner {
     this.ram = new Ram(RAM_BASE, options.ramSize ?? RAM_SIZE);
     this.bus = new Bus(this.ram);
     this.bus.map(DEVICE, this.device);
-    this.hart = new Hart(this.bus);
+    this.hart = new Hart(this.bus, { translation: options.translation });
     this.hart.reset(options.pc ?? CODE);
     if (options.resetVectors !== true) {
       this.hart.writeCsr(csrNumber('mtvec'), M_HANDLER);
