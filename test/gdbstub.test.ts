@@ -28,7 +28,9 @@ const crc = join(dir, 'crc32.rvr');
 
 beforeAll(async () => {
   await record({ program: SYMBOLS_ELF, output: symbols });
-  await record({ program: join(REPO, 'guests', 'build', 'crc32.elf'), args: ['40'], output: crc });
+  // Long enough (about 270 million instructions) that a continue or reverse-continue over it
+  // takes some tenths of a second even with translation, for the Ctrl-C tests.
+  await record({ program: join(REPO, 'guests', 'build', 'crc32.elf'), args: ['400'], output: crc });
 }, 120_000);
 
 // ------------------------------------------------------------------ helpers

@@ -313,7 +313,7 @@ describe('the suite over both engines', () => {
     'architecture', 'cli-bad-input', 'determinism', 'devices-plic', 'devices-uart', 'disassembler', 'fdt', 'hart-encode',
     'isa-golden', 'isa-table', 'symbols-api', 'symbols-gdb', 'symbols-lines',
     'expression-parser', 'symbols-dwarf5', 'symbols-expressions', 'virtio', 'extension-manifest',
-    'translation', 'lockstep-guests', 'translation-recordings',
+    'translation', 'lockstep-guests', 'translation-recordings', 'line-breakpoints',
   ];
 
   it('CI runs every other test file again with the interpreter alone', () => {

@@ -204,6 +204,12 @@ export class Hart {
   /** Decoded RAM pages, by RAM page number. */
   private decodedPages: (Int32Array | undefined)[];
   private readonly decodedRom = new Map<number, Int32Array>();
+  /**
+   * Some decoded page was fetched through an address other than its own
+   * (Sv32 paging): a breakpoint's virtual address then says nothing about
+   * which decoded page holds it, so a change of breakpoints forgets them all.
+   */
+  private codeAliased = false;
   private fetchBytes: Uint8Array = new Uint8Array(0);
   private fetchOffset = 0;
   /** Immediate of the instruction decodeAt (or atBreakpoint) just decoded. */
@@ -423,6 +429,7 @@ export class Hart {
    * end (its second half needs another translation).
    */
   private decodeForTranslation(page: number, offset: number, vbase: number): number {
+    if ((vbase >>> 0) !== ((this.ram.base + (page << PAGE_SHIFT)) >>> 0)) this.codeAliased = true;
     const bytes = this.ram.bytes;
     const o = (page << PAGE_SHIFT) + offset;
     if (offset === 0xffe && isFullLength(bytes[o]! | (bytes[o + 1]! << 8))) return 0;
@@ -710,6 +717,7 @@ export class Hart {
     }
     this.decodedPages = new Array<Int32Array | undefined>(this.ram.size >>> PAGE_SHIFT);
     this.decodedRom.clear();
+    this.codeAliased = false;
     this.translations?.flush();
     this.flushTlb();
     this.requestAttention();
@@ -995,6 +1003,7 @@ export class Hart {
     this.pc = va;
     this.icount = icount;
     const pageBase = this.translateFetch(va) - (va & 0xfff);
+    if (pageBase !== ((va & ~0xfff) >>> 0)) this.codeAliased = true;
     const ram = this.ram;
     const off = pageBase - ram.base;
     if (off >= 0 && off < ram.size) {
@@ -1121,8 +1130,29 @@ export class Hart {
     const next = new Set([...addresses].map((a) => a >>> 0));
     // The decoded pages were patched for the current set: the same set needs no new decoding.
     if (next.size === this.breakpoints.size && [...next].every((a) => this.breakpoints.has(a))) return;
+    const changed = [...next].filter((a) => !this.breakpoints.has(a)).concat([...this.breakpoints].filter((a) => !next.has(a)));
     this.breakpoints = next;
-    this.flushDecoded();
+    if (this.codeAliased) {
+      this.flushDecoded();
+      return;
+    }
+    // Code runs at its physical address: only the pages of the breakpoints that changed are decoded again.
+    for (const page of new Set(changed.map((a) => (a & ~0xfff) >>> 0))) this.forgetCodeAt(page);
+  }
+
+  /**
+   * Forgets the decoded instructions and translations of the page at
+   * physical address `pageBase` (its bytes or its breakpoints changed behind
+   * the hart's back); a translation dropped this way does not count as a
+   * write to code.
+   */
+  private forgetCodeAt(pageBase: number): void {
+    this.decodedRom.delete(pageBase);
+    const off = pageBase - this.ram.base;
+    if (off < 0 || off >= this.ram.size) return;
+    const page = off >>> PAGE_SHIFT;
+    this.decodedPages[page]?.fill(0);
+    this.translations?.forget(page);
   }
 
   /**
@@ -1421,8 +1451,13 @@ export class Hart {
     };
   }
 
-  /** Restores a snapshot; caches are rebuilt lazily. */
-  restore(s: HartSnapshot): void {
+  /**
+   * Restores a snapshot; caches are rebuilt lazily. With `rewrittenPages`
+   * (RAM page numbers whose bytes a checkpoint restore replaced), decoded
+   * code and translations of the other pages are kept: they still hold.
+   */
+  restore(s: HartSnapshot, rewrittenPages?: Iterable<number>): void {
+    const misaBefore = this.csr[Slot.misa]!;
     if (s.version !== 1) throw new Error(`unsupported hart snapshot version ${s.version}`);
     this.x.set(s.x);
     this.x[32] = 0;
@@ -1438,7 +1473,12 @@ export class Hart {
     this.fatalTrap = undefined;
     this.returnRequested = false;
     this.updatePmp();
-    this.flushDecoded();
+    if (rewrittenPages === undefined || this.csr[Slot.misa]! !== misaBefore) {
+      this.flushDecoded();
+    } else {
+      for (const page of rewrittenPages) this.forgetCodeAt((this.ram.base + page * 4096) >>> 0);
+      this.flushTlb();
+    }
     this.stateChanged();
     this.translatedStepObserver?.stateReplaced(this);
   }

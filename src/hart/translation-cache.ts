@@ -170,6 +170,12 @@ export class TranslationCache {
     return true;
   }
 
+  /** Drops page `page`'s translations without counting a write (a restore or a breakpoint change). */
+  forget(page: number): void {
+    const p = this.pages[page];
+    if (p !== undefined && p.sources.length > 0) this.pages[page] = new PageTranslations(p.vbase);
+  }
+
   /** Forgets every translation (decoded instructions were flushed: misa, breakpoints, reset, restore). */
   flush(): void {
     this.pages = new Array<PageTranslations | undefined>(this.pageCount);

@@ -44,13 +44,17 @@ export function captureVmState(vm: GuestVm, inputPosition: number): MachineState
   };
 }
 
-/** Restores everything but RAM contents (restore those first, without dirty bookkeeping). */
-export function restoreState(r: Replayer, s: MachineState): void {
+/**
+ * Restores everything but RAM contents (restore those first, without dirty
+ * bookkeeping). `rewrittenPages`, when known, are the RAM pages whose bytes
+ * that replaced: the hart keeps its decoded code for the others.
+ */
+export function restoreState(r: Replayer, s: MachineState, rewrittenPages?: Iterable<number>): void {
   const vm = r.vm;
   vm.board.loadState(s.board);
   vm.monitor.loadState(s.monitor);
   r.host.consumed = s.inputPosition;
   vm.board.ram.touched.set(s.touched);
   vm.board.ram.dirty.load(STATE_CHECK_CONSUMER, s.dirty);
-  vm.board.hart.restore(s.hart);
+  vm.board.hart.restore(s.hart, rewrittenPages);
 }

@@ -126,8 +126,9 @@ export class CheckpointStore {
   /**
    * Rewrites RAM to its contents at checkpoint `c` (the machine state is
    * restored separately). Dirty bookkeeping is the caller's (restoreState).
+   * Returns the pages it rewrote.
    */
-  restoreRam(c: Checkpoint): void {
+  restoreRam(c: Checkpoint): ReadonlySet<number> {
     const k = this.indexOf(c);
     if (k < 0) throw new Error('checkpoint not in this store');
     // Pages that can differ between now and k: written since the anchor, and written between the anchor and k
@@ -141,13 +142,20 @@ export class CheckpointStore {
     } else {
       for (let i = Math.min(a, k) + 1; i <= Math.max(a, k); i++) for (const p of this.list[i]!.pages.keys()) changed.add(p);
     }
+    // Only pages whose bytes differ are written and reported, so the hart keeps the decoded code of the rest.
+    const rewritten = new Set<number>();
+    const bytes = this.ram.bytes;
     for (const p of changed) {
       const data = this.pageAt(p, k);
-      if (data === undefined) this.ram.bytes.fill(0, p * PAGE, (p + 1) * PAGE);
-      else this.ram.bytes.set(data, p * PAGE);
+      const now = bytes.subarray(p * PAGE, (p + 1) * PAGE);
+      if (data === undefined ? isZero(now) : equalBytes(now, data)) continue;
+      if (data === undefined) now.fill(0);
+      else now.set(data);
+      rewritten.add(p);
     }
     this.anchor = c;
     this.extraDirty.clear();
+    return rewritten;
   }
 
   /** Compresses a checkpoint's pages (a cold checkpoint). */
@@ -187,4 +195,22 @@ export class CheckpointStore {
     this.list.splice(i, 1);
     this.bytes -= freed;
   }
+}
+
+function isZero(a: Uint8Array): boolean {
+  const w = new Int32Array(a.buffer, a.byteOffset, a.length >>> 2);
+  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
+  return true;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  const wa = new Int32Array(a.buffer, a.byteOffset, a.length >>> 2);
+  const wb = b.byteOffset % 4 === 0 ? new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) : undefined;
+  if (wb === undefined) {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+  }
+  for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
+  return true;
 }

@@ -316,8 +316,8 @@ export class Timeline {
   /** Restores a checkpoint (verifying one loaded from a file against its digest). */
   private restore(c: Checkpoint): void {
     this.moves++;
-    this.store.restoreRam(c);
-    restoreState(this.replayer, c.state);
+    const rewritten = this.store.restoreRam(c);
+    restoreState(this.replayer, c.state, rewritten);
     this.vm.board.hart.breakpointSkip = -1;
     if (c.digest !== undefined && !this.verified.has(c)) {
       const d = fullDigest(this.vm);
