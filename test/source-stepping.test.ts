@@ -97,17 +97,9 @@ interface Golden {
   readonly sessions: Session[];
 }
 
-/** Where ours is: the innermost frame as `bt` shows it, and the position on the timeline. */
-interface Where {
+/** Where ours is: the innermost frame as `bt` shows it (as gdb's stops say), and the position on the timeline. */
+interface Where extends GdbStop {
   readonly icount: number;
-  readonly pc: number;
-  readonly function: string | null;
-  readonly file: string | null;
-  readonly line: number | null;
-  readonly inline: boolean;
-  /** The functions of the backtrace, innermost first, as gdb's are. */
-  readonly frames: (string | null)[];
-  readonly physicalFrames: number;
   /** CFA of the innermost physical frame: the identity of the activation. */
   readonly cfa: number | undefined;
 }
