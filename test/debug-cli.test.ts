@@ -63,6 +63,12 @@ describe('retrovisor debug', () => {
     expect(r.status).toBe(1);
   });
 
+  it('says the line gdb reports for break FILE:LINE (the next line with code, and where a location lands)', async () => {
+    // gdb 13 on symbols-O2.elf: `break symbols.c:1` -> 0x8000029a, line 39 (test/golden/symbols/breakpoints).
+    const r = await batch(join(REPO, 'guests', 'symbols', 'build', 'symbols-O2.elf'), ['b symbols.c:1']);
+    expect(r.stdout.split('\n')[0]).toBe('breakpoint 1 at 0x8000029a add at symbols.c:39');
+  });
+
   it('records an ELF first, then debugs it', async () => {
     const r = await batch(join(REPO, 'guests', 'build', 'hello.elf'), ['b main', 'c', 'when'], ['--', 'x']);
     expect(r.status).toBe(0);

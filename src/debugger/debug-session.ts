@@ -224,13 +224,18 @@ export class DebugSession {
       if (addresses.length > 0 && !spec.includes(':')) fn = spec;
     }
     if (addresses.length === 0) addresses = [this.address(spec)];
+    // FILE:LINE: each location with the line gdb reports for it (the next line with code, or past a prologue).
+    const m = /^(.*):(\d+)$/.exec(spec);
+    const lines = m === null || this.source === undefined ? undefined
+      : new Map(this.source.symbols.lineBreakpointLocations(m[1]!, Number(m[2])).map((l) => [l.address, l.line]));
     const out: string[] = [];
     for (const address of addresses) {
       const id = this.nextId++;
       this.points.push({ id, kind: 'breakpoint', address, where: this.where(address), function: fn });
       this.rebuild();
       const pos = this.source?.symbols.lineAt(address);
-      out.push(`breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${pos.line}`}`);
+      const line = lines?.get(address) ?? pos?.line;
+      out.push(`breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${line}`}`);
     }
     return out.join('\n');
   }
