@@ -216,18 +216,21 @@ export class DebugSession {
       if (here === undefined) throw new CommandError('no current source file: use FILE:LINE');
       spec = `${here.file}:${spec}`;
     }
-    // `break FUNCTION` (as gdb: stopped there, the function's inlined frame shows).
+    // `break FUNCTION` (as gdb: stopped there, the function's inlined frame shows); FILE:LINE with
+    // the line gdb reports for each location (the next line with code, or past a prologue).
     let fn: string | undefined;
-    if (addresses.length === 0 && this.source !== undefined && !/^0x/i.test(spec)) {
-      addresses = this.source.symbols.breakpointAddresses(spec);
+    let lines: Map<number, number> | undefined;
+    const fileLine = /^(.*):(\d+)$/.exec(spec);
+    if (addresses.length === 0 && this.source !== undefined && fileLine !== null) {
+      lines = new Map(this.source.symbols.lineBreakpointLocations(fileLine[1]!, Number(fileLine[2])).map((l) => [l.address, l.line]));
+      addresses = [...lines.keys()];
+      if (addresses.length === 0) throw new CommandError(`no code at ${spec}`);
+    } else if (addresses.length === 0 && this.source !== undefined && !/^0x/i.test(spec)) {
+      addresses = this.source.symbols.functionBreakpoints(spec);
       if (addresses.length === 0 && spec.includes(':')) throw new CommandError(`no code at ${spec}`);
-      if (addresses.length > 0 && !spec.includes(':')) fn = spec;
+      if (addresses.length > 0) fn = spec;
     }
     if (addresses.length === 0) addresses = [this.address(spec)];
-    // FILE:LINE: each location with the line gdb reports for it (the next line with code, or past a prologue).
-    const m = /^(.*):(\d+)$/.exec(spec);
-    const lines = m === null || this.source === undefined ? undefined
-      : new Map(this.source.symbols.lineBreakpointLocations(m[1]!, Number(m[2])).map((l) => [l.address, l.line]));
     const out: string[] = [];
     for (const address of addresses) {
       const id = this.nextId++;

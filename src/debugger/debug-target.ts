@@ -18,7 +18,7 @@ import { RecordingReader } from '../replay/recording-file.js';
 import { PRODUCER } from '../replay/recorder.js';
 import { fullDigest } from '../replay/state-check.js';
 import { conditionHolds } from '../symbols/c-arithmetic.js';
-import { Symbols, SymbolsError, type Frame } from '../symbols/symbols.js';
+import { Symbols, SymbolsError, type Frame, type Machine } from '../symbols/symbols.js';
 import { strip, typeName } from '../symbols/types.js';
 import { assignmentBytes, valueFromNumber, ValueError, type Value } from '../symbols/values.js';
 import { PC_REGISTER_INDEX, type DebuggerWrite } from '../monitor/debugger-write.js';
@@ -807,14 +807,19 @@ export class DebugTarget {
 
   // ------------------------------------------------------------ memory and code
 
-  readMemory(address: number, count: number): { address: number; data: Uint8Array; unreadable: number } {
-    const src = this.source;
-    const mem = src?.machine ?? {
+  /** The guest's memory as the debugger reads it (virtual addresses, side-effect-free peeks). */
+  private get guestMemory(): Machine {
+    return this.source?.machine ?? {
       readMemory: (a: number, n: number) => {
         const pa = this.timeline.vm.board.hart.translateForDebugger(a);
         return pa === undefined ? undefined : this.timeline.vm.board.bus.peekBytes(pa, n);
       },
+      readRegister: () => 0,
     };
+  }
+
+  readMemory(address: number, count: number): { address: number; data: Uint8Array; unreadable: number } {
+    const mem = this.guestMemory;
     // A page at a time (one translation each); byte by byte only in a page that is partly unreadable.
     const out = new Uint8Array(count);
     let done = 0;
@@ -837,14 +842,7 @@ export class DebugTarget {
   }
 
   disassemble(address: number, instructionOffset: number, count: number): DisassembledInstruction[] {
-    const src = this.source;
-    const machine = src?.machine ?? {
-      readMemory: (a: number, n: number) => {
-        const pa = this.timeline.vm.board.hart.translateForDebugger(a);
-        return pa === undefined ? undefined : this.timeline.vm.board.bus.peekBytes(pa, n);
-      },
-      readRegister: () => 0,
-    };
+    const machine = this.guestMemory;
     // Negative offsets: start earlier (4-byte steps; compressed code may realign a few instructions later).
     let start = (address + Math.min(0, instructionOffset) * 4) >>> 0;
     const skip = Math.max(0, instructionOffset);

@@ -1149,8 +1149,11 @@ export class Hart {
   private forgetCodeAt(pageBase: number): void {
     this.decodedRom.delete(pageBase);
     const off = pageBase - this.ram.base;
-    if (off < 0 || off >= this.ram.size) return;
-    const page = off >>> PAGE_SHIFT;
+    if (off >= 0 && off < this.ram.size) this.forgetRamCode(off >>> PAGE_SHIFT);
+  }
+
+  /** forgetCodeAt for RAM page number `page`. */
+  private forgetRamCode(page: number): void {
     this.decodedPages[page]?.fill(0);
     this.translations?.forget(page);
   }
@@ -1476,8 +1479,7 @@ export class Hart {
     if (rewrittenPages === undefined || this.csr[Slot.misa]! !== misaBefore) {
       this.flushDecoded();
     } else {
-      for (const page of rewrittenPages) this.forgetCodeAt((this.ram.base + page * 4096) >>> 0);
-      this.flushTlb();
+      for (const page of rewrittenPages) this.forgetRamCode(page);
     }
     this.stateChanged();
     this.translatedStepObserver?.stateReplaced(this);

@@ -16,6 +16,7 @@ import type { Ram } from '../memory/ram.js';
 import type { MachineState } from '../replay/machine-state.js';
 
 const PAGE = 4096;
+const ZERO_PAGE = new Uint8Array(PAGE);
 /** Fixed cost charged per checkpoint besides page copies (state, maps). */
 const CHECKPOINT_OVERHEAD = 4096;
 
@@ -148,7 +149,7 @@ export class CheckpointStore {
     for (const p of changed) {
       const data = this.pageAt(p, k);
       const now = bytes.subarray(p * PAGE, (p + 1) * PAGE);
-      if (data === undefined ? isZero(now) : equalBytes(now, data)) continue;
+      if (Buffer.compare(now, data ?? ZERO_PAGE) === 0) continue;
       if (data === undefined) now.fill(0);
       else now.set(data);
       rewritten.add(p);
@@ -195,22 +196,4 @@ export class CheckpointStore {
     this.list.splice(i, 1);
     this.bytes -= freed;
   }
-}
-
-function isZero(a: Uint8Array): boolean {
-  const w = new Int32Array(a.buffer, a.byteOffset, a.length >>> 2);
-  for (let i = 0; i < w.length; i++) if (w[i] !== 0) return false;
-  return true;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  const wa = new Int32Array(a.buffer, a.byteOffset, a.length >>> 2);
-  const wb = b.byteOffset % 4 === 0 ? new Int32Array(b.buffer, b.byteOffset, b.length >>> 2) : undefined;
-  if (wb === undefined) {
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-    return true;
-  }
-  for (let i = 0; i < wa.length; i++) if (wa[i] !== wb[i]) return false;
-  return true;
 }

@@ -159,7 +159,7 @@ export class Timeline {
   readonly watchpoints: Watchpoint[] = [];
   catchpoints: Catchpoints = {};
   /** The points of each client sharing this timeline (a DAP target and its debug-console commands). */
-  private readonly clients = new Map<object, ClientPoints>();
+  private readonly clients = new Map<object, ClientPoints & { readonly breakpoints: ReadonlySet<number> }>();
   /** Decides whether a breakpoint hit at this pc counts (conditions, hit counts, logpoints); all count without it. */
   hitFilter: ((pc: number) => boolean) | undefined;
   /** Recent seek targets: checkpoints stay dense around them. */
@@ -468,7 +468,7 @@ export class Timeline {
    * erase each other's breakpoints.
    */
   setPointsOf(client: object, points: ClientPoints): void {
-    this.clients.set(client, { breakpoints: [...points.breakpoints], watchpoints: [...points.watchpoints], catchpoints: points.catchpoints });
+    this.clients.set(client, { breakpoints: new Set(points.breakpoints), watchpoints: [...points.watchpoints], catchpoints: points.catchpoints });
     const all = [...this.clients.values()];
     this.breakpoints.clear();
     for (const c of all) for (const b of c.breakpoints) this.breakpoints.add(b);
@@ -478,7 +478,7 @@ export class Timeline {
 
   /** Whether a client other than `client` has a breakpoint at `pc` (one client's hit filter must not hide another's stop). */
   othersBreakAt(client: object, pc: number): boolean {
-    for (const [c, points] of this.clients) if (c !== client && [...points.breakpoints].includes(pc)) return true;
+    for (const [c, points] of this.clients) if (c !== client && points.breakpoints.has(pc)) return true;
     return false;
   }
 
