@@ -8,6 +8,7 @@
  *   error: <message>
  */
 import { CSR_NAMES } from '../isa/csr.js';
+import { ABI_NAMES } from '../isa/disassembler.js';
 import { WatchKind } from '../memory/ram-watch.js';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -15,8 +16,6 @@ import { SymbolsError } from '../symbols/symbols.js';
 import type { Catchpoints, Stop, Timeline, Watchpoint } from '../timeline/timeline.js';
 import type { SourceDebugger, SourceStop } from './source-debugger.js';
 
-const ABI = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
 
 const hex8 = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
@@ -234,12 +233,13 @@ export class DebugSession {
     const out: string[] = [];
     for (const address of addresses) {
       const id = this.nextId++;
-      this.points.push({ id, kind: 'breakpoint', address, where: this.where(address), function: fn });
-      this.rebuild();
+      const where = this.where(address);
+      this.points.push({ id, kind: 'breakpoint', address, where, function: fn });
       const pos = this.source?.symbols.lineAt(address);
       const line = lines?.get(address) ?? pos?.line;
-      out.push(`breakpoint ${id} at ${hex8(address)}${this.where(address) === '' ? '' : ` ${this.where(address)}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${line}`}`);
+      out.push(`breakpoint ${id} at ${hex8(address)}${where === '' ? '' : ` ${where}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${line}`}`);
     }
+    this.rebuild();
     return out.join('\n');
   }
 
@@ -422,7 +422,7 @@ export class DebugSession {
   private registers(): string[] {
     const hart = this.timeline.vm.board.hart;
     const lines = [`pc ${hex8(hart.pc)}${this.where(hart.pc) === '' ? '' : ` ${this.where(hart.pc)}`} priv ${'US?M'[hart.priv]} icount ${hart.icount}`];
-    for (let i = 1; i < 32; i++) lines.push(`x${i} ${ABI[i]} ${hex8(hart.x[i]!)}`);
+    for (let i = 1; i < 32; i++) lines.push(`x${i} ${ABI_NAMES[i]} ${hex8(hart.x[i]!)}`);
     return lines;
   }
 
@@ -431,7 +431,7 @@ export class DebugSession {
     if (name === '') throw new CommandError('print what? a register name');
     const hart = this.timeline.vm.board.hart;
     if (name === 'pc') return `pc = ${hex8(hart.pc)}${this.where(hart.pc) === '' ? '' : ` ${this.where(hart.pc)}`}`;
-    let i = ABI.indexOf(name);
+    let i = ABI_NAMES.indexOf(name);
     if (name === 'fp') i = 8;
     const m = /^x(\d+)$/.exec(name);
     if (m !== null && Number(m[1]) < 32) i = Number(m[1]);

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { ElfFile } from '../elf/elf-file.js';
 import { SymbolMap } from '../elf/symbol-map.js';
 import { CSR_NAMES } from '../isa/csr.js';
+import { ABI_NAMES } from '../isa/disassembler.js';
 import { EXCEPTION_NAMES, INTERRUPT_BIT, causeName } from '../hart/trap.js';
 import type { HostInput } from '../host/host-input.js';
 import { WatchKind } from '../memory/ram-watch.js';
@@ -26,9 +27,6 @@ import { DensityPolicy } from '../timeline/checkpoint-policy.js';
 import { Timeline, type Control, type Stop, type WatchTiming } from '../timeline/timeline.js';
 import { SourceDebugger, type SourceStop, type StepKind } from './source-debugger.js';
 import { childrenOf, expandable } from './value-tree.js';
-
-export const ABI_NAMES = ['zero', 'ra', 'sp', 'gp', 'tp', 't0', 't1', 't2', 's0', 's1', 'a0', 'a1', 'a2', 'a3', 'a4', 'a5',
-  'a6', 'a7', 's2', 's3', 's4', 's5', 's6', 's7', 's8', 's9', 's10', 's11', 't3', 't4', 't5', 't6'];
 
 /** A user mistake in a request (bad expression, refused write): the message is for the user. */
 export class TargetError extends Error {}
@@ -286,7 +284,7 @@ export class DebugTarget {
 
   /** Decides whether a breakpoint hit at `pc` stops: conditions, hit counts (forward only), logpoints. */
   private breakpointFilter(pc: number): boolean {
-    const all = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
+    const all = this.entriesAt(pc);
     if (all.length === 0) return true; // not ours: the debug console's (which has no conditions)
     let stop = false;
     const icount = this.timeline.icount;
@@ -321,9 +319,14 @@ export class DebugTarget {
     return stop || this.timeline.othersBreakAt(this, pc >>> 0);
   }
 
+  /** Every breakpoint entry (of any kind) at `pc`. */
+  private entriesAt(pc: number): BreakpointEntry[] {
+    return [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
+  }
+
   /** The functions the breakpoints at `pc` were set on; undefined if one of them is a line or an address. */
   private breakpointFunctions(pc: number): readonly string[] | undefined {
-    const here = [...this.breakpoints.values()].flat().filter((b) => b.address === pc >>> 0);
+    const here = this.entriesAt(pc);
     if (here.some((b) => b.function === undefined)) return undefined;
     return here.map((b) => b.function!);
   }
@@ -616,8 +619,8 @@ export class DebugTarget {
       const name = reg[1]!;
       if (name === 'pc') return valueFromNumber(int32, hart.pc >>> 0);
       if (name === 'icount') return valueFromNumber(int32, hart.icount % 2 ** 32);
-      const i = name === 'fp' ? 8 : ABI_NAMES.indexOf(name) >= 0 ? ABI_NAMES.indexOf(name) : /^x(\d+)$/.test(name) ? Number(name.slice(1)) : -1;
-      if (i >= 0 && i < 32) return valueFromNumber(int32, hart.x[i]! >>> 0);
+      const i = registerIndex(name);
+      if (i !== undefined) return valueFromNumber(int32, hart.x[i]! >>> 0);
       for (const [n, csr] of CSR_NAMES) if (csr === name) { const v = hart.peekCsr(n); if (v !== undefined) return valueFromNumber(int32, v >>> 0); }
       throw new TargetError(`no register $${name}`);
     }

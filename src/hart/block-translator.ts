@@ -86,9 +86,11 @@ export interface TranslatedRegion {
   readonly fn: RegionFunction;
   /** Offsets where its blocks start, the root first; empty when no block can start at the root. */
   readonly blockStarts: readonly number[];
-  readonly instructions: number;
   readonly source: string;
 }
+
+/** The function of a region with no blocks: never called (callers drop such regions). */
+const NO_REGION: RegionFunction = () => LEAVE_TO_INTERPRETER;
 
 export interface TranslateOptions {
   /** At most this many instructions per block (a budget tail), else MAX_BLOCK_LENGTH. */
@@ -161,8 +163,8 @@ export class BlockTranslator {
     const blocks = this.discover(code, root, wanted, options.indirectEntries ?? [], options.maxBlockLength ?? MAX_BLOCK_LENGTH,
       options.maxInstructions ?? MAX_REGION_INSTRUCTIONS, options.maxInstructions ?? MAX_INDIRECT_REGION_INSTRUCTIONS);
     const blockStarts = [...blocks.keys()];
-    let instructions = 0;
-    for (const b of blocks.values()) instructions += b.instructions.length;
+    // Nothing at the root can be translated (a CSR access, ecall, a breakpoint ...): no function to compile.
+    if (blockStarts.length === 0) return { fn: NO_REGION, blockStarts, source: '' };
     const source = regionSource([...blocks.values()], options);
     let fn = compiled.get(source);
     if (fn === undefined) {
@@ -173,7 +175,7 @@ export class BlockTranslator {
       compiled.set(source, fn);
       this.compiledCount++;
     }
-    return { fn, blockStarts, instructions, source };
+    return { fn, blockStarts, source };
   }
 
   /**

@@ -1128,9 +1128,9 @@ export class Hart {
   /** Sets the debugger breakpoints (virtual addresses); they cost nothing where they are not. */
   setBreakpoints(addresses: Iterable<number>): void {
     const next = new Set([...addresses].map((a) => a >>> 0));
-    // The decoded pages were patched for the current set: the same set needs no new decoding.
-    if (next.size === this.breakpoints.size && [...next].every((a) => this.breakpoints.has(a))) return;
     const changed = [...next].filter((a) => !this.breakpoints.has(a)).concat([...this.breakpoints].filter((a) => !next.has(a)));
+    // The decoded pages were patched for the current set: the same set needs no new decoding.
+    if (changed.length === 0) return;
     this.breakpoints = next;
     if (this.codeAliased) {
       this.flushDecoded();
