@@ -268,5 +268,9 @@ describe('ending and errors', () => {
     await dc.initializeRequest({ adapterID: 'retrovisor', pathFormat: 'path' });
     await expect(dc.stackTraceRequest({ threadId: 1 })).rejects.toThrow(/^stackTrace: no program is being debugged \(launch one first\)$/);
     await expect(dc.launchRequest({ program: SYMBOLS, memory: 'lots' } as DebugProtocol.LaunchRequestArguments)).rejects.toThrow(/memory must be a size like 128M \(got "lots"\)/);
+    // A missing console script is the user's mistake, not an internal error.
+    const launched = dc.launchRequest({ program: SYMBOLS, input: join(dir, 'no-such-script.txt') } as DebugProtocol.LaunchRequestArguments);
+    await expect(launched).rejects.toThrow(/no-such-script\.txt/);
+    await expect(launched).rejects.not.toThrow(/internal error/);
   });
 });

@@ -12,12 +12,13 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DebugSession as CommandSession } from '../../src/debugger/debug-session.js';
 import { DebugTarget, TargetError, TRAP_CAUSES, type Granularity } from '../../src/debugger/debug-target.js';
 import type { StepKind } from '../../src/debugger/source-debugger.js';
-import { ScriptedConsole } from '../../src/host/console-script.js';
+import { ScriptError, ScriptedConsole } from '../../src/host/console-script.js';
 import { LiveHost } from '../../src/host/live-host.js';
 import { RecordingError } from '../../src/replay/recording-file.js';
 import { ElfError } from '../../src/elf/elf-file.js';
 import { LoadError } from '../../src/machine/loader.js';
 import { Divergence } from '../../src/replay/divergence.js';
+import { SymbolsError } from '../../src/symbols/symbols.js';
 import type { Stop } from '../../src/timeline/timeline.js';
 import { QueueConsole } from './queue-console.js';
 import { TerminalConsole } from './terminal-console.js';
@@ -682,7 +683,9 @@ function hex8(n: number): string {
 
 /** A message a person can read for an error in a request. */
 export function userMessage(e: unknown): string {
-  if (e instanceof TargetError || e instanceof RecordingError || e instanceof ElfError || e instanceof LoadError) return e.message;
+  // The same errors the CLI reports as the user's (src/cli/main.ts): bad files, scripts and debug information.
+  if (e instanceof TargetError || e instanceof RecordingError || e instanceof ElfError || e instanceof LoadError
+    || e instanceof ScriptError || e instanceof SymbolsError) return e.message;
   if (e instanceof Error) return `internal error: ${e.message}`;
   return String(e);
 }
