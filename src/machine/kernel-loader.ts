@@ -21,7 +21,7 @@ import { MStatus } from '../hart/csr-bits.js';
 import { Exception, Interrupt, Priv } from '../hart/trap.js';
 import { Csr } from '../isa/csr.js';
 import { encodeFdt } from './fdt.js';
-import { LoadError } from './loader.js';
+import { LoadError, deviceTreeAddress, hex } from './loader.js';
 import type { VirtBoard } from './virt-board.js';
 
 export const IMAGE_HEADER_SIZE = 64;
@@ -33,7 +33,6 @@ const RV32_LOAD_OFFSET = 0x400000;
 const RV64_LOAD_OFFSET = 0x200000;
 
 const MiB = 1024 * 1024;
-const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 /** What the Image header says. */
 export interface LinuxImageHeader {
@@ -125,7 +124,7 @@ export function loadKernel(board: VirtBoard, boot: KernelBoot): LoadedKernel {
     initrd = { start, end: start + boot.initrd.length };
   }
   const fdt = encodeFdt(board.deviceTree({ bootArgs: boot.bootArgs, initrd }));
-  const fdtAddress = alignDown(Math.min(ramEnd, 3072 * MiB) - fdt.length, 2 * MiB);
+  const fdtAddress = deviceTreeAddress(ramEnd, fdt.length);
   const below = initrd?.end ?? imageEnd;
   if (fdtAddress < below) {
     throw new LoadError(`${boot.name}${initrd === undefined ? '' : ' and its initrd'} leave no room for the device tree below ${hex(ramEnd)}; give more --memory`);
@@ -154,10 +153,6 @@ function enterSupervisor(board: VirtBoard, entry: number, fdtAddress: number): v
   hart.x[11] = fdtAddress;
   hart.priv = Priv.S;
   hart.stateChanged();
-}
-
-function alignDown(v: number, a: number): number {
-  return Math.floor(v / a) * a;
 }
 
 function alignUp(v: number, a: number): number {

@@ -25,7 +25,7 @@ export interface LoadedProgram {
 }
 
 const MiB = 1024 * 1024;
-const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+export const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 /** Loads `elf` into `board` and resets the hart to the boot ROM. */
 export function loadProgram(board: VirtBoard, elf: ElfFile, options: { bootArgs?: string } = {}): LoadedProgram {
@@ -46,7 +46,7 @@ export function loadProgram(board: VirtBoard, elf: ElfFile, options: { bootArgs?
     imageEnd = Math.max(imageEnd, end);
   }
   const fdt = encodeFdt(board.deviceTree({ bootArgs: options.bootArgs }));
-  const fdtAddress = alignDown(Math.min(ramEnd, 3072 * MiB) - fdt.length, 2 * MiB);
+  const fdtAddress = deviceTreeAddress(ramEnd, fdt.length);
   if (fdtAddress < imageEnd) {
     throw new LoadError(`${elf.name} leaves no room for the device tree below ${hex(ramEnd)}; give more --memory`);
   }
@@ -66,6 +66,11 @@ export function loadProgram(board: VirtBoard, elf: ElfFile, options: { bootArgs?
     ? new Htif(ram, board, tohost.value, fromhost?.value)
     : undefined;
   return { elf, entry: elf.entry, fdtAddress, imageEnd, htif };
+}
+
+/** Where the boot ROM points a1: the device tree at the top of RAM (below 3 GiB), 2 MiB aligned, as QEMU places it. */
+export function deviceTreeAddress(ramEnd: number, fdtLength: number): number {
+  return alignDown(Math.min(ramEnd, 3072 * MiB) - fdtLength, 2 * MiB);
 }
 
 function alignDown(v: number, a: number): number {

@@ -172,7 +172,8 @@ export class Monitor {
     return this.sbi === undefined ? board : Math.min(board, this.sbi.nextDeadline(now));
   }
 
-  private updateTimers(now: number): void {
+  /** Brings every timer's interrupt line up to date at `now` (the board's devices and the SBI's timer). */
+  updateTimers(now: number): void {
     this.board.updateTimers(now);
     this.sbi?.update(now);
   }

@@ -269,7 +269,7 @@ export class Timeline {
     this.moves++;
     const payload = encodeDebuggerWrite(w);
     // A replay applies the write at the top of the run loop, after the timer lines are updated.
-    this.vm.board.updateTimers(this.icount);
+    this.vm.monitor.updateTimers(this.icount);
     this.replayer.host.recordDebuggerWrite(this.icount, payload);
     applyDebuggerWrite(this.vm.board, payload);
     // The state check after an input is taken at the next boundary, which is here: take it now,
