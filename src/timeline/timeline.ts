@@ -148,6 +148,11 @@ export function unionOfCatchpoints(list: readonly Catchpoints[]): Catchpoints {
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Catchpoints;
 }
 
+/** Where a hit is on the timeline going backwards: a watched access at the instruction that made it. */
+function hitPosition(h: Hit): number {
+  return h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount;
+}
+
 export class Timeline {
   readonly replayer: Replayer;
   readonly store: CheckpointStore;
@@ -563,15 +568,14 @@ export class Timeline {
     // access stops before that instruction (at the writer), a pending one just after it (which may
     // be where this reverse-continue started).
     const after = this.watchTiming === 'pending' ? 1 : 0;
-    const when = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
-    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount + after : h.icount);
+    const at = (h: Hit) => hitPosition(h) + (h.kind === 'watchpoint' && h.access !== undefined ? after : 0);
     let hi = origin;
     while (hi > 0) {
       const cp = this.store.atOrBefore(hi - 1)!;
       this.restore(cp);
       let last: Hit | undefined;
       const stop = await this.forward(hi, true, (h) => {
-        if (when(h) < origin && when(h) >= cp.icount) last = h;
+        if (hitPosition(h) < origin && hitPosition(h) >= cp.icount) last = h;
         return 'continue';
       }, { signal: control.signal, progress: (i) => control.progress?.(origin - i, origin) });
       if (stop?.kind === 'cancelled') {
@@ -599,11 +603,10 @@ export class Timeline {
     from = Math.max(0, from);
     to = Math.min(to, this.end);
     if (from >= to) return [];
-    const at = (h: Hit) => (h.kind === 'watchpoint' && h.access !== undefined ? h.access.icount : h.icount);
     this.restore(this.store.atOrBefore(from)!);
     const hits: Stop[] = [];
     const stop = await this.forward(to, true, (h) => {
-      const icount = at(h);
+      const icount = hitPosition(h);
       if (icount >= from && icount < to) {
         hits.push({ kind: h.kind, icount, pc: h.kind === 'watchpoint' && h.access !== undefined ? h.access.pc : h.pc, detail: h.detail, access: h.access, cause: h.cause });
       }
