@@ -38,7 +38,7 @@ import { INSTRUCTIONS } from '../isa/instructions.js';
 import { Format, type InstructionSpec } from '../isa/types.js';
 import { OP_BREAKPOINT, OP_ILLEGAL, TRAP_SIGNAL } from './loop-abi.js';
 import { mulh, mulhsu, mulhu } from './multiply.js';
-import { expandSnippet, snippetAccessesMemory, snippetCallsHart, type SnippetTarget } from './snippet-expansion.js';
+import { expandSnippet, loadFastPath, snippetAccessesMemory, snippetCallsHart, type SnippetTarget } from './snippet-expansion.js';
 import type { Hart } from './hart.js';
 
 /**
@@ -292,10 +292,12 @@ type CaseNumbers = ReadonlyMap<number, number>;
 
 /** The JavaScript of a region's factory: its block table and the region function over `blocks`. */
 function regionSource(blocks: readonly Block[], options: TranslateOptions): string {
-  const cases: CaseNumbers = new Map(blocks.map((b, i) => [b.offset, i + 1]));
-  const regs = registersOf(blocks);
+  // In address order, so a block's fall-through successor is usually the case written next (no dispatch to reach it).
+  const ordered = [...blocks].sort((a, b) => a.offset - b.offset);
+  const cases: CaseNumbers = new Map(ordered.map((b, i) => [b.offset, i + 1]));
+  const regs = registersOf(ordered);
   const writeback = regs.map((r) => `x[${r}] = r${r};`).join(' ');
-  const body = blocks.map((b) => blockSource(b, cases, writeback, options)).join('\n');
+  const body = ordered.map((b, i) => blockSource(b, { cases, fallsInto: ordered[i + 1]?.offset ?? -1, writeback, options })).join('\n');
   const table = [...cases].map(([o, i]) => `${o >> 1}, ${i}`).join(', ');
   const vbase = literal(options.vbase | 0);
   return `const SLOTS = new Uint16Array(2048);
@@ -310,8 +312,9 @@ return function region(o) {
   const dctx = this.dataCtx;
   let bic = this.icount;
   let stop = this.stopAt;
-  // t: scratch; slow: a load missed the TLB; si: steps of the current block done when leaving it; leave: the result.
-  let t = 0, slow = 0, si = 0, leave = 0;
+  // o: the page offset of pc when leaving (set by every exit); t: scratch;
+  // si: steps of the current block done when leaving it; leave: the result.
+  let t = 0, si = 0, leave = 0;
   ${regs.length > 0 ? `let ${regs.map((r) => `r${r} = x[${r}]`).join(', ')};` : ''}
   let b = SLOTS[o >> 1];
   run: for (;;) {
@@ -341,7 +344,42 @@ function bindConstants(code: string, pc: number, ic: string, imm: number): strin
     .replace(/(?<!\.)\bimm\b/g, literal(imm));
 }
 
-/** The case a control transfer continues at, from `o` (the caller set it). */
+/** What every block of a region needs to know about the others. */
+interface RegionLayout {
+  readonly cases: CaseNumbers;
+  /** The offset of the block written next (control reaching it falls through), or -1. */
+  readonly fallsInto: number;
+  /** Stores the locals back into the register file. */
+  readonly writeback: string;
+  readonly options: TranslateOptions;
+}
+
+/**
+ * Statements that send control to page offset `target` once a block is done
+ * (its instructions counted in bic): the case of a block of the region
+ * (falling through when it is written next), or out of the region, to the
+ * dispatcher. Each block's budget check sets `o` itself, so moving between
+ * blocks does not.
+ */
+function edge(target: number, layout: RegionLayout): string {
+  const c = layout.cases.get(target);
+  if (c === undefined || !layout.options.chain) return `o = ${target}; break run;`;
+  return target === layout.fallsInto ? '' : `b = ${c}; continue run;`;
+}
+
+/**
+ * Whether the translator writes this control instruction's jump itself (a
+ * branch or jal to a constant target: straight to the target's case); else
+ * the snippet computes the new pc (jalr, or a target that must trap as
+ * misaligned).
+ */
+function directJump(insn: Instruction, options: TranslateOptions): boolean {
+  const format = insn.spec.format;
+  if (!(insn.spec.mnemonic === 'jal' || (format === Format.B && insn.spec.condition !== undefined))) return false;
+  return ((insn.offset + insn.imm) & options.ialignMask) === 0;
+}
+
+/** The case a computed control transfer continues at, from `o` (the caller set it). */
 function successorCase(insn: Instruction, cases: CaseNumbers): string {
   const inPage = (offset: number) => offset >= 0 && offset < 4096;
   if (insn.spec.mnemonic === 'jal') return `b = ${cases.get(insn.offset + insn.imm) ?? 0};`;
@@ -349,11 +387,20 @@ function successorCase(insn: Instruction, cases: CaseNumbers): string {
   return 'b = (o >>> 0) < 4096 ? SLOTS[o >> 1] : 0;';
 }
 
-/** One block as a `case` of the region's switch. */
-function blockSource(block: Block, cases: CaseNumbers, writeback: string, options: TranslateOptions): string {
+/**
+ * One block as a `case` of the region's switch. A block that branches back
+ * to its own start (most inner loops) is written as a loop of its own.
+ */
+function blockSource(block: Block, layout: RegionLayout): string {
+  const { cases, writeback, options } = layout;
   const n = block.instructions.length;
+  const last = block.instructions[n - 1]!;
+  const direct = last.spec.control === true && directJump(last, options);
+  const selfLoop = direct && layout.options.chain && last.spec.format === Format.B && last.offset + last.imm === block.offset;
   const lines: string[] = [`      case ${cases.get(block.offset)}: // 0x${block.offset.toString(16)}: ${block.instructions.map((i) => i.spec.mnemonic).join(' ')}`];
-  lines.push(`        if (bic + ${n} > stop) break run;`);
+  const indent = selfLoop ? '          ' : '        ';
+  if (selfLoop) lines.push('        for (;;) {');
+  lines.push(`${indent}if (bic + ${n} > stop) { o = ${block.offset}; break run; }`);
   block.instructions.forEach((insn, k) => {
     const spec = insn.spec;
     const pc = (options.vbase + insn.offset) | 0;
@@ -362,8 +409,11 @@ function blockSource(block: Block, cases: CaseNumbers, writeback: string, option
     const leaveHere = `{ o = ${insn.offset}; si = ${k}; leave = ${LEAVE_TO_INTERPRETER}; break run; }`;
     const target: SnippetTarget = {
       assignRd: (value) => {
-        if (!snippetAccessesMemory(spec.exec)) return insn.rd === 32 ? `(${value});` : `r${insn.rd} = (${value}) | 0;`;
-        return `{ const v = ${value}; if (slow !== 0) ${leaveHere}${insn.rd === 32 ? '' : ` r${insn.rd} = v;`} }`;
+        // A load that misses the TLB leaves before it executes (the interpreter's slow path runs it).
+        const load = loadFastPath(value);
+        if (load !== undefined) return `if (!${load.hit}) ${leaveHere}${insn.rd === 32 ? '' : ` r${insn.rd} = ${load.value};`}`;
+        if (snippetAccessesMemory(value)) throw new Error(`${spec.mnemonic}: a load inside an expression is not translated`);
+        return insn.rd === 32 ? `(${value});` : `r${insn.rd} = (${value}) | 0;`;
       },
       rs1: reg(insn.rs1),
       rs2: reg(insn.rs2),
@@ -375,9 +425,31 @@ function blockSource(block: Block, cases: CaseNumbers, writeback: string, option
       },
       // With C on (IALIGN 16) every computed target is 2-byte aligned: the check cannot fire.
       checkTarget: (t) => (options.ialignMask === 0 ? '' : `if ((${t} & ${options.ialignMask}) !== 0) { ${writeback} this.misalignedTarget(${t}, pc, ic); }`),
-      slowLoad: () => '(slow = 1, 0)',
+      slowLoad: () => {
+        throw new Error(`${spec.mnemonic}: loads are written by assignRd`);
+      },
       slowStore: () => leaveHere,
     };
+    if (spec.control === true && direct) {
+      const taken = insn.offset + insn.imm;
+      const notTaken = insn.offset + insn.length;
+      if (spec.mnemonic === 'jal') {
+        if (insn.rd !== 32) lines.push(`${indent}r${insn.rd} = ${literal((pc + insn.length) | 0)};`);
+        lines.push(`${indent}bic += ${n};`, `${indent}${edge(taken, layout)}`);
+        return;
+      }
+      const condition = expandSnippet(spec.condition!, target);
+      lines.push(`${indent}bic += ${n};`);
+      if (selfLoop) {
+        lines.push(`          if (!(${condition})) break;`, '        }', `        ${edge(notTaken, layout)}`);
+        return;
+      }
+      const onTaken = edge(taken, layout);
+      const onNotTaken = edge(notTaken, layout);
+      if (onTaken === '') lines.push(`        if (!(${condition})) { ${onNotTaken} }`);
+      else lines.push(`        if (${condition}) { ${onTaken} }`, `        ${onNotTaken}`);
+      return;
+    }
     let code = expandSnippet(spec.exec, target);
     // AMOs, LR and SC call the hart, which may trap: the registers must be in x first.
     const calls = snippetCallsHart(spec.exec);
@@ -385,18 +457,17 @@ function blockSource(block: Block, cases: CaseNumbers, writeback: string, option
     if (spec.control === true) {
       lines.push(`        { let npc = 0; ${bindConstants(code, pc, icNow, insn.imm)} o = (npc - ${literal(options.vbase | 0)}) | 0; }`);
       lines.push(`        ${successorCase(insn, cases)}`);
+      lines.push(`        bic += ${n};`);
+      lines.push(`        ${options.chain ? 'continue run;' : 'break run;'}`);
     } else {
-      lines.push(`        { ${bindConstants(code, pc, icNow, insn.imm)} }`);
+      lines.push(`${indent}{ ${bindConstants(code, pc, icNow, insn.imm)} }`);
       // The hart may have asked for attention (an interrupt line, a watchpoint): stop after this instruction.
-      if (calls) lines.push(`        stop = this.stopAt; if (bic + ${k + 1} >= stop) { o = ${insn.offset + insn.length}; si = ${k + 1}; break run; }`);
+      if (calls) lines.push(`${indent}stop = this.stopAt; if (bic + ${k + 1} >= stop) { o = ${insn.offset + insn.length}; si = ${k + 1}; break run; }`);
     }
   });
-  if (block.instructions[n - 1]!.spec.control !== true) {
-    lines.push(`        o = ${block.next};`);
-    lines.push(`        b = ${block.leaves ? 0 : cases.get(block.next) ?? 0};`);
+  if (last.spec.control !== true) {
+    lines.push(`        bic += ${n};`);
+    lines.push(block.leaves ? `        o = ${block.next}; leave = ${LEAVE_TO_INTERPRETER}; break run;` : `        ${edge(block.next, layout)}`);
   }
-  lines.push(`        bic += ${n};`);
-  if (block.leaves) lines.push(`        leave = ${LEAVE_TO_INTERPRETER}; break run;`);
-  else lines.push(`        ${options.chain ? 'continue run;' : 'break run;'}`);
-  return lines.join('\n');
+  return lines.filter((l) => l.trim() !== '').join('\n');
 }

@@ -80,9 +80,31 @@ const STORES: Record<string, AccessMacro> = {
   SW: { view: 'ram32', align: 3, shift: '>> 2', slowArg: 4 },
 };
 
+/** A load's TLB fast path: the test that it hits (setting `t`), and the value it reads then. */
+interface LoadFastPath {
+  readonly hit: string;
+  readonly value: string;
+}
+
+function loadFastPathOf(m: AccessMacro, a: string): LoadFastPath {
+  return {
+    hit: `(t = ${a} >>> 12, ltag[t & ${M}] === (t | dctx)${m.align ? ` && (${a} & ${m.align}) === 0` : ''})`,
+    value: `${m.view}[(${a} + ldelta[t & ${M}]) ${m.shift}]`,
+  };
+}
+
+/**
+ * When `expression` is a load macro applied to a name (`LW(a)`), its fast
+ * path, for a generator that writes the miss as a statement of its own.
+ */
+export function loadFastPath(expression: string): LoadFastPath | undefined {
+  const m = /^(LBU|LB|LHU|LH|LW)\((\w+)\)$/.exec(expression);
+  return m === null ? undefined : loadFastPathOf(LOADS[m[1]!]!, m[2]!);
+}
+
 function loadExpr(m: AccessMacro, a: string, target: SnippetTarget): string {
-  return `((t = ${a} >>> 12, ltag[t & ${M}] === (t | dctx)${m.align ? ` && (${a} & ${m.align}) === 0` : ''}) ? ` +
-    `${m.view}[(${a} + ldelta[t & ${M}]) ${m.shift}] : ${target.slowLoad(a, m.slowArg)})`;
+  const fast = loadFastPathOf(m, a);
+  return `(${fast.hit} ? ${fast.value} : ${target.slowLoad(a, m.slowArg)})`;
 }
 
 function storeStatement(m: AccessMacro, a: string, v: string, target: SnippetTarget): string {

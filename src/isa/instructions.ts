@@ -53,7 +53,7 @@ function row(
   mask: number,
   extension: Extension,
   exec: string,
-  flags: { control?: boolean; sync?: boolean } = {},
+  flags: { control?: boolean; sync?: boolean; condition?: string } = {},
 ): InstructionSpec {
   return { mnemonic, format, match: match >>> 0, mask: mask >>> 0, extension, exec, ...flags };
 }
@@ -61,7 +61,7 @@ function row(
 const branch = (name: string, funct3: number, cond: string): InstructionSpec =>
   row(name, Format.B, OPC_BRANCH | f3(funct3), F3_MASK, 'I',
     `if (${cond}) { const t = (pc + imm) | 0; CHECK_TARGET(t); pc = t; } else pc = (pc + LEN) | 0;`,
-    { control: true });
+    { control: true, condition: cond });
 
 const load = (name: string, funct3: number, macro: string): InstructionSpec =>
   row(name, Format.I, OPC_LOAD | f3(funct3), F3_MASK, 'I', `{ const a = (X[rs1] + imm) | 0; X[rd] = ${macro}(a); }`);

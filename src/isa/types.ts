@@ -42,6 +42,8 @@ export interface InstructionSpec {
   readonly exec: string;
   /** The snippet sets `pc` itself (branches, jumps, xRET). */
   readonly control?: boolean;
+  /** Branches: the condition of the snippet's `if` (the branch is taken when it holds). */
+  readonly condition?: string;
   /** The snippet calls a hart method that needs `this.pc` and `this.icount` in sync. */
   readonly sync?: boolean;
 }
