@@ -12,14 +12,14 @@ import { describe, expect, it } from 'vitest';
 import { LockstepMismatch } from '../src/hart/lockstep-checker.js';
 import { MStatus, Mip } from '../src/hart/csr-bits.js';
 import { SLOT_NAMES, Slot } from '../src/hart/hart.js';
-import { Exception, VmExit } from '../src/hart/trap.js';
+import { Exception, Priv, VmExit } from '../src/hart/trap.js';
 import type { TranslationOptions } from '../src/hart/translation-cache.js';
 import type { Device, StateRecord } from '../src/machine/device.js';
 import type { AccessSize } from '../src/memory/physical-memory.js';
 import { WatchKind } from '../src/memory/ram-watch.js';
 import { REPO } from './support/cli.js';
 import { word } from './support/encode.js';
-import { CODE, DATA, RAM_BASE, RAM_SIZE, hart, hex, irqCause, type HartRunner } from './support/hart-runner.js';
+import { CODE, DATA, PMP_NAPOT, RAM_BASE, RAM_SIZE, hart, hex, irqCause, type HartRunner } from './support/hart-runner.js';
 
 /** Translated once a block has run twice in the interpreter, so the tests see cold, hot and translated code. */
 const TRANSLATED: TranslationOptions = { enabled: true, hotThreshold: 2 };
@@ -262,6 +262,74 @@ describe('translated code', () => {
       }
       expectSameState(t, i, `code at ${hex(va)} from ${hex(pa)}`);
       t.expectReg('a0', sum).expectReg('a1', va + 16);
+    }
+  });
+});
+
+/**
+ * Loads that read RAM straight at their address (Hart.flatLoadLimit, no TLB
+ * lookup): both engines take that path, so comparing them proves nothing
+ * here; these tests check what the guest must see.
+ */
+describe('loads that skip the TLB', () => {
+  /** A loop that loads DATA 50 times (translated after two), adding each word to a0, then stops at an ecall. */
+  const LOADS = `
+    li t0, 50
+  loop:
+    lw a1, 0(s0)
+    add a0, a0, a1
+    addi t0, t0, -1
+    bnez t0, loop
+    ecall
+  `;
+
+  it('are on for untranslated, unprotected, unwatched RAM, and read it', () => {
+    for (const translation of [TRANSLATED, INTERPRETED]) {
+      const t = hart({ translation }).reg('s0', DATA).mem32(DATA, 7).code(LOADS).runTo(VmExit.Ecall);
+      expect(t.hart.flatLoadLimit).toBe(RAM_SIZE);
+      t.expectReg('a0', 350);
+    }
+  });
+
+  it('report every load a read watchpoint watches, and come back when it is removed', () => {
+    for (const translation of [TRANSLATED, INTERPRETED]) {
+      const t = hart({ translation }).reg('s0', DATA + 0x800).mem32(DATA + 0x800, 1).code(LOADS);
+      let hits = 0;
+      const id = t.ram.watches.add(DATA + 0x800, 4, WatchKind.Read, () => hits++);
+      expect(t.hart.flatLoadLimit).toBe(0);
+      t.runTo(VmExit.Ecall).expectReg('a0', 50);
+      expect(hits, 'reads reported').toBe(50);
+      // A write watch does not stop straight loads.
+      t.ram.watches.remove(id);
+      t.ram.watches.add(DATA, 4, WatchKind.Write, () => {});
+      expect(t.hart.flatLoadLimit).toBe(RAM_SIZE);
+    }
+  });
+
+  it('obey a locked PMP entry without read permission in M-mode', () => {
+    const R = 1, L = 0x80;
+    for (const translation of [TRANSLATED, INTERPRETED]) {
+      // Entry 0 makes DATA's page execute-only, locked, so M-mode may not read it either.
+      const t = hart({ translation, noPmp: true }).reg('s0', DATA).mem32(DATA, 7);
+      t.csr('pmpaddr0', ((DATA >>> 2) | ((0x1000 >>> 3) - 1)) | 0).csr('pmpcfg0', L | PMP_NAPOT | 4);
+      expect(t.hart.flatLoadLimit).toBe(0);
+      t.code(LOADS).run(2).expectTrap({ cause: Exception.LoadAccessFault, tval: DATA, epc: CODE + 4 });
+      // Readable again through an unlocked entry (M-mode ignores it): straight loads come back.
+      const open = hart({ translation, noPmp: true });
+      open.csr('pmpaddr0', ((DATA >>> 2) | ((0x1000 >>> 3) - 1)) | 0).csr('pmpcfg0', PMP_NAPOT | R);
+      expect(open.hart.flatLoadLimit).toBe(RAM_SIZE);
+    }
+  });
+
+  it('go through the page tables under Sv32, and read RAM straight again after satp goes Bare', () => {
+    for (const translation of [TRANSLATED, INTERPRETED]) {
+      // DATA maps to the page after it, which holds other words: a straight read would see DATA's own.
+      const t = hart({ translation }).reg('s0', DATA).mem32(DATA, 7).mem32(DATA + 0x1000, 5)
+        .code(LOADS).map(CODE, CODE, 'rxa').map(DATA, DATA + 0x1000, 'ra').sv32().priv(Priv.S);
+      expect(t.hart.flatLoadLimit).toBe(0);
+      t.runTo(VmExit.Ecall).expectReg('a0', 250);
+      t.csr('satp', 0);
+      expect(t.hart.flatLoadLimit).toBe(RAM_SIZE);
     }
   });
 });

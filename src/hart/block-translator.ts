@@ -135,8 +135,11 @@ interface Block {
 }
 
 
-/** Compiled functions by source text: the same code anywhere (another hart, after a restore) is compiled once. */
-const compiled = new Map<string, RegionFunction>();
+/** A compiled region source: binds the region function to one hart (its register file, RAM and TLB). */
+type RegionBinder = (hart: Hart) => RegionFunction;
+
+/** Compiled region sources by their text: the same code anywhere (another hart, after a restore) is compiled once. */
+const compiled = new Map<string, RegionBinder>();
 const COMPILED_LIMIT = 4096;
 
 /**
@@ -152,6 +155,14 @@ export function forgetCompiledRegions(): void {
 export class BlockTranslator {
   /** Regions compiled with new Function (the others came from the source cache), for statistics. */
   compiledCount = 0;
+  /**
+   * Region functions bound to this translator's hart, by source. One closure
+   * per compiled source and hart, so V8 can treat the hart's arrays the
+   * closure holds as constants (their checks and lengths fold away).
+   */
+  private readonly bound = new Map<string, RegionFunction>();
+
+  constructor(private readonly hart: Hart) {}
 
   /**
    * Translates the blocks reachable in-page from `root` (breadth first, up to
@@ -166,14 +177,20 @@ export class BlockTranslator {
     // Nothing at the root can be translated (a CSR access, ecall, a breakpoint ...): no function to compile.
     if (blockStarts.length === 0) return { fn: NO_REGION, blockStarts, source: '' };
     const source = regionSource([...blocks.values()], options);
-    let fn = compiled.get(source);
+    let fn = this.bound.get(source);
     if (fn === undefined) {
-      if (compiled.size >= COMPILED_LIMIT) compiled.clear();
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the ISA table, see above
-      const factory = new Function('TRAP_SIGNAL', 'mulh', 'mulhsu', 'mulhu', source);
-      fn = factory(TRAP_SIGNAL, mulh, mulhsu, mulhu) as RegionFunction;
-      compiled.set(source, fn);
-      this.compiledCount++;
+      let bind = compiled.get(source);
+      if (bind === undefined) {
+        if (compiled.size >= COMPILED_LIMIT) compiled.clear();
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the ISA table, see above
+        const factory = new Function('TRAP_SIGNAL', 'mulh', 'mulhsu', 'mulhu', source);
+        bind = factory(TRAP_SIGNAL, mulh, mulhsu, mulhu) as RegionBinder;
+        compiled.set(source, bind);
+        this.compiledCount++;
+      }
+      if (this.bound.size >= COMPILED_LIMIT) this.bound.clear();
+      fn = bind(this.hart);
+      this.bound.set(source, fn);
     }
     return { fn, blockStarts, source };
   }
@@ -304,12 +321,14 @@ function regionSource(blocks: readonly Block[], options: TranslateOptions): stri
 const starts = [${table}];
 for (let i = 0; i < starts.length; i += 2) SLOTS[starts[i]] = starts[i + 1];
 // Virtual page 0x${(options.vbase >>> 0).toString(16)}.
+return function bind(hart) {
+const x = hart.x;
+const ram = hart.ram;
+const ram8 = ram.bytes, ram8s = ram.i8, ram16 = ram.u16, ram16s = ram.i16, ram32 = ram.i32;
+const ltag = hart.ltag, ldelta = hart.ldelta, stag = hart.stag, sdelta = hart.sdelta;
+const rbase = ram.base | 0;
 return function region(o) {
-  const x = this.x;
-  const ram = this.ram;
-  const ram8 = ram.bytes, ram8s = ram.i8, ram16 = ram.u16, ram16s = ram.i16, ram32 = ram.i32;
-  const ltag = this.ltag, ldelta = this.ldelta, stag = this.stag, sdelta = this.sdelta;
-  const dctx = this.dataCtx;
+  const dctx = this.dataCtx, flat = this.flatLoadLimit;
   let bic = this.icount;
   let stop = this.stopAt;
   // o: the page offset of pc when leaving (set by every exit); t: scratch;
@@ -328,6 +347,7 @@ ${body}
   this.pc = (${vbase} + o) | 0;
   this.icount = bic + si;
   return leave;
+};
 };`;
 }
 
@@ -411,7 +431,10 @@ function blockSource(block: Block, layout: RegionLayout): string {
       assignRd: (value) => {
         // A load that misses the TLB leaves before it executes (the interpreter's slow path runs it).
         const load = loadFastPath(value);
-        if (load !== undefined) return `if (!${load.hit}) ${leaveHere}${insn.rd === 32 ? '' : ` r${insn.rd} = ${load.value};`}`;
+        if (load !== undefined) {
+          const rd = (v: string) => (insn.rd === 32 ? '' : ` r${insn.rd} = ${v};`);
+          return `if (${load.flatHit}) {${rd(load.flatValue)} } else { if (!${load.hit}) ${leaveHere}${rd(load.value)} }`;
+        }
         if (snippetAccessesMemory(value)) throw new Error(`${spec.mnemonic}: a load inside an expression is not translated`);
         return insn.rd === 32 ? `(${value});` : `r${insn.rd} = (${value}) | 0;`;
       },

@@ -265,7 +265,7 @@ export class Hart {
       this.lockstepChecker ??= new LockstepChecker(this, { hotThreshold: options.hotThreshold });
       return;
     }
-    this.translations = options.enabled ? new TranslationCache(this.ram.size >>> PAGE_SHIFT, options) : undefined;
+    this.translations = options.enabled ? new TranslationCache(this, this.ram.size >>> PAGE_SHIFT, options) : undefined;
     this.requestAttention();
   }
 
@@ -700,7 +700,25 @@ export class Hart {
     const ctx = this.dataPriv() | ((ms & MStatus.SUM) !== 0 ? 4 : 0) | ((ms & MStatus.MXR) !== 0 ? 8 : 0);
     this.dataCtx = ctx << 20;
     this.ialignMask = (this.csr[Slot.misa]! & Misa.C) !== 0 ? 0 : 2;
+    this.updateFlatLoads();
     this.requestAttention();
+  }
+
+  /**
+   * Whether aligned loads may read RAM straight at their address, skipping
+   * the load TLB: RAM's size when loads are untranslated (M-mode or
+   * satp.MODE Bare), PMP lets the data privilege read all of RAM and no
+   * watchpoint watches reads; else 0. The run loops read it (as `flat`)
+   * wherever they read dataCtx; everything that changes it also flushes the
+   * TLB or calls stateChanged, and both come here.
+   */
+  flatLoadLimit = 0;
+
+  private updateFlatLoads(): void {
+    const priv = this.dataPriv();
+    const bare = priv === Priv.M || this.csr[Slot.satp]! >= 0;
+    const readable = this.pmp.readsAll(this.ram.base, this.ram.base + this.ram.size, priv);
+    this.flatLoadLimit = bare && readable && !this.ram.watches.watchesReads ? this.ram.size : 0;
   }
 
   /** Forgets every cached translation. */
@@ -708,6 +726,7 @@ export class Hart {
     this.ltag.fill(-1);
     this.stag.fill(-1);
     this.ftag.fill(-1);
+    this.updateFlatLoads();
   }
 
   /** Forgets every decoded instruction (and the translations that point at them). */

@@ -66,6 +66,7 @@ export function runLoopSource(options: RunLoopOptions = {}): string {
   const ram = this.ram;
   const ram8 = ram.bytes, ram8s = ram.i8, ram16 = ram.u16, ram16s = ram.i16, ram32 = ram.i32;
   const ltag = this.ltag, ldelta = this.ldelta, stag = this.stag, sdelta = this.sdelta;
+  const rbase = ram.base | 0;
   let pc = this.pc | 0;
   let ic = this.icount;
   let t = 0;
@@ -77,6 +78,7 @@ export function runLoopSource(options: RunLoopOptions = {}): string {
     if (b > 0) return b;
     if (b < 0) { ${step} ${leave} continue; }
     const dctx = this.dataCtx;
+    const flat = this.flatLoadLimit;
     const ialign = this.ialignMask;
     let curVpn = -1;
     let page = EMPTY_PAGE;

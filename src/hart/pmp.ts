@@ -87,10 +87,26 @@ export class Pmp {
    * about the page may be cached).
    */
   pageGrant(page: number, priv: number): number {
-    const end = page + 4096;
+    return this.rangeGrant(page, page + 4096, priv);
+  }
+
+  /**
+   * Whether every byte of [lo, hi) may be read at `priv`. In M-mode only
+   * locked entries restrict, so it is enough that no locked entry without R
+   * overlaps the range, whatever the priorities; below M the range must fall
+   * in one readable entry.
+   */
+  readsAll(lo: number, hi: number, priv: number): boolean {
+    if (priv === 3) return !this.regions.some((r) => r !== undefined && r.locked && (r.perms & PmpAccess.Read) === 0 && lo < r.hi && r.lo < hi);
+    const grant = this.rangeGrant(lo, hi, priv);
+    return grant >= 0 && (grant & PmpAccess.Read) !== 0;
+  }
+
+  /** The accesses allowed for every byte of [lo, hi) (a PmpAccess mask), or -1 when its bytes are treated differently. */
+  private rangeGrant(lo: number, hi: number, priv: number): number {
     for (const r of this.regions) {
-      if (r === undefined || end <= r.lo || page >= r.hi) continue;
-      if (page < r.lo || end > r.hi) return -1;
+      if (r === undefined || hi <= r.lo || lo >= r.hi) continue;
+      if (lo < r.lo || hi > r.hi) return -1;
       return priv === 3 && !r.locked ? 7 : r.perms;
     }
     return priv === 3 ? 7 : 0;

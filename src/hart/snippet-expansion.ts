@@ -9,8 +9,9 @@
  *
  * Names the expansion assumes in scope: `pc` and `ic` (this instruction's
  * address and icount), `imm`, `t` (a scratch int), `dctx` (the data TLB
- * context), the RAM views `ram8 ram8s ram16 ram16s ram32`, and the TLB
- * arrays `ltag ldelta stag sdelta`.
+ * context), `flat` (Hart.flatLoadLimit) and `rbase` (RAM's base address, an
+ * int32), the RAM views `ram8 ram8s ram16 ram16s ram32`, and the TLB arrays
+ * `ltag ldelta stag sdelta`.
  */
 import { VmExit } from './trap.js';
 import { TLB_MASK } from './loop-abi.js';
@@ -80,15 +81,24 @@ const STORES: Record<string, AccessMacro> = {
   SW: { view: 'ram32', align: 3, shift: '>> 2', slowArg: 4 },
 };
 
-/** A load's TLB fast path: the test that it hits (setting `t`), and the value it reads then. */
+/**
+ * A load's two fast paths, each a test (setting `t`) and the value it reads
+ * when the test holds: flat (an aligned load inside RAM while Hart.flatLoadLimit
+ * allows it: `t` is the RAM offset, no TLB lookup), then the load TLB.
+ */
 interface LoadFastPath {
+  readonly flatHit: string;
+  readonly flatValue: string;
   readonly hit: string;
   readonly value: string;
 }
 
 function loadFastPathOf(m: AccessMacro, a: string): LoadFastPath {
+  const aligned = (v: string) => (m.align ? ` && (${v} & ${m.align}) === 0` : '');
   return {
-    hit: `(t = ${a} >>> 12, ltag[t & ${M}] === (t | dctx)${m.align ? ` && (${a} & ${m.align}) === 0` : ''})`,
+    flatHit: `((t = (${a} - rbase) | 0) >>> 0 < flat${aligned('t')})`,
+    flatValue: `${m.view}[t ${m.shift}]`,
+    hit: `(t = ${a} >>> 12, ltag[t & ${M}] === (t | dctx)${aligned(a)})`,
     value: `${m.view}[(${a} + ldelta[t & ${M}]) ${m.shift}]`,
   };
 }
@@ -104,7 +114,7 @@ export function loadFastPath(expression: string): LoadFastPath | undefined {
 
 function loadExpr(m: AccessMacro, a: string, target: SnippetTarget): string {
   const fast = loadFastPathOf(m, a);
-  return `(${fast.hit} ? ${fast.value} : ${target.slowLoad(a, m.slowArg)})`;
+  return `(${fast.flatHit} ? ${fast.flatValue} : ${fast.hit} ? ${fast.value} : ${target.slowLoad(a, m.slowArg)})`;
 }
 
 function storeStatement(m: AccessMacro, a: string, v: string, target: SnippetTarget): string {

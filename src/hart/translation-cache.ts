@@ -9,6 +9,7 @@
  * A write to the page drops all its regions (self-modifying code); a page
  * written too often while translated stays interpreted.
  */
+import type { Hart } from './hart.js';
 import { BlockTranslator, MAX_BLOCK_LENGTH, type PageCode, type RegionFunction } from './block-translator.js';
 
 /** How a hart uses binary translation. */
@@ -78,13 +79,14 @@ export interface TranslationStats {
 export class TranslationCache {
   private pages: (PageTranslations | undefined)[];
   private readonly writes: Uint8Array;
-  private readonly translator = new BlockTranslator();
+  private readonly translator: BlockTranslator;
   private regions = 0;
   private invalidations = 0;
   readonly hotThreshold: number;
   readonly chain: boolean;
 
-  constructor(readonly pageCount: number, options: TranslationOptions) {
+  constructor(hart: Hart, readonly pageCount: number, options: TranslationOptions) {
+    this.translator = new BlockTranslator(hart);
     this.pages = new Array<PageTranslations | undefined>(pageCount);
     this.writes = new Uint8Array(pageCount);
     this.hotThreshold = Math.min(options.hotThreshold ?? DEFAULT_HOT_THRESHOLD, REFUSED - 1);

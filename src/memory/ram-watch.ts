@@ -54,6 +54,11 @@ export class RamWatches {
     return this.watches.length > 0;
   }
 
+  /** Whether any watch reports reads. */
+  get watchesReads(): boolean {
+    return this.watches.some((w) => (w.kind & WatchKind.Read) !== 0);
+  }
+
   private reflag(): void {
     for (let p = 0; p < this.pageFlags.length; p++) this.pageFlags[p]! &= ~PageFlag.Watched;
     for (const w of this.watches) {
