@@ -717,7 +717,7 @@ export class Hart {
   private updateFlatLoads(): void {
     const priv = this.dataPriv();
     const bare = priv === Priv.M || this.csr[Slot.satp]! >= 0;
-    const readable = this.pmp.readsAll(this.ram.base, this.ram.base + this.ram.size, priv);
+    const readable = this.pmp.allowsAll(this.ram.base, this.ram.base + this.ram.size, PmpAccess.Read, priv);
     this.flatLoadLimit = bare && readable && !this.ram.watches.watchesReads ? this.ram.size : 0;
   }
 

@@ -91,15 +91,15 @@ export class Pmp {
   }
 
   /**
-   * Whether every byte of [lo, hi) may be read at `priv`. In M-mode only
-   * locked entries restrict, so it is enough that no locked entry without R
-   * overlaps the range, whatever the priorities; below M the range must fall
-   * in one readable entry.
+   * Whether `access` to every byte of [lo, hi) is allowed at `priv`. In
+   * M-mode only locked entries restrict, so it is enough that no locked entry
+   * without that permission overlaps the range, whatever the priorities;
+   * below M the range must fall in one entry that allows it.
    */
-  readsAll(lo: number, hi: number, priv: number): boolean {
-    if (priv === 3) return !this.regions.some((r) => r !== undefined && r.locked && (r.perms & PmpAccess.Read) === 0 && lo < r.hi && r.lo < hi);
+  allowsAll(lo: number, hi: number, access: PmpAccess, priv: number): boolean {
+    if (priv === 3) return !this.regions.some((r) => r !== undefined && r.locked && (r.perms & access) === 0 && lo < r.hi && r.lo < hi);
     const grant = this.rangeGrant(lo, hi, priv);
-    return grant >= 0 && (grant & PmpAccess.Read) !== 0;
+    return grant >= 0 && (grant & access) === access;
   }
 
   /** The accesses allowed for every byte of [lo, hi) (a PmpAccess mask), or -1 when its bytes are treated differently. */
