@@ -381,14 +381,23 @@ export class Hart {
           fn = cache.miss(page, offset, vbase, () => this.pageCode(page, vbase), this.ialignMask);
           if (fn !== undefined) this.primeRegion(fn, pc);
         }
-        if (fn !== undefined) {
+        let entry = offset;
+        while (fn !== undefined) {
           this.ranTranslated = true;
-          if (fn.call(this, offset) !== LEAVE_TO_INTERPRETER) {
-            if (this.icount !== start || this.stopAt !== budgetEnd) return 0;
+          const before = this.icount;
+          if (fn.call(this, entry) === LEAVE_TO_INTERPRETER) break;
+          if (this.icount === before && this.stopAt === budgetEnd) {
             // The block does not fit in what is left of the budget: run the tail translated (eager mode) or interpreted.
-            fn = cache.tail(page, offset, vbase, budgetEnd - start, () => this.pageCode(page, vbase), this.ialignMask);
-            if (fn !== undefined && fn.call(this, offset) !== LEAVE_TO_INTERPRETER) return 0;
+            fn = cache.tail(page, entry, vbase, budgetEnd - before, () => this.pageCode(page, vbase), this.ialignMask);
+            if (fn !== undefined && fn.call(this, entry) !== LEAVE_TO_INTERPRETER) return 0;
+            break;
           }
+          // Left for another region of this page, with nothing to attend to: it runs next, without fetching the page
+          // again (as the interpreter fetches only on entering a page). The lockstep checker sees one region at a time.
+          entry = (this.pc - vbase) | 0;
+          if (this.stopAt !== budgetEnd || this.icount >= budgetEnd || (entry >>> 0) >= 4096 || this.translatedStepObserver !== undefined) return 0;
+          fn = cache.lookup(page, entry, vbase);
+          if (fn === undefined) return 0;
         }
       }
     } catch (e) {
