@@ -334,6 +334,34 @@ describe('loads that skip the TLB', () => {
   });
 });
 
+describe('the default policy', () => {
+  it('runs cold pages in the interpreter\'s stretches, translates a loop once its page is warm, and leaves the same state', () => {
+    // 100,000 iterations of a 5-instruction loop: the page turns warm after about 260,000 instructions.
+    const program = `
+      li t0, 100000
+    loop:
+      addi a0, a0, 3
+      xor a1, a1, a0
+      sw a1, 0(s0)
+      addi t0, t0, -1
+      bnez t0, loop
+      ecall
+    `;
+    const [t, i] = pair((r) => r.reg('s0', DATA).code(program), { enabled: true });
+    t.runTo(VmExit.Ecall, 1_000_000);
+    i.runTo(VmExit.Ecall, 1_000_000);
+    expectSameState(t, i, 'at the ecall');
+    expect(t.hart.translationStats!.regions, 'regions translated').toBeGreaterThan(0);
+    // Budgets that end inside stretches and inside translated blocks land where the interpreter's do.
+    const [bt, bi] = pair((r) => r.reg('s0', DATA).code(program), { enabled: true });
+    for (let step = 1; bt.hart.icount < 450_000; step = (step * 7 + 3) % 40_000 + 1) {
+      bt.run(step);
+      bi.run(step);
+      expectSameState(bt, bi, `at icount ${bt.hart.icount}`);
+    }
+  });
+});
+
 describe('the lockstep checker', () => {
   it('compares every translated block and finds them equal', () => {
     const t = hart({ translation: { enabled: true, check: true, hotThreshold: 0 } }).reg('s0', DATA).code(LOOP).runTo(VmExit.Ecall);

@@ -28,7 +28,7 @@ import { DECODED_PAGE_WORDS, OP_BREAKPOINT, OP_ILLEGAL, TLB_MASK, TLB_SIZE, TRAP
 import { PMP_ENTRIES, Pmp, PmpAccess, legalPmpCfg, pmpLocked } from './pmp.js';
 import { LEAVE_TO_INTERPRETER, type PageCode, type RegionFunction } from './block-translator.js';
 import { LockstepChecker } from './lockstep-checker.js';
-import { TranslationCache, defaultTranslation, type TranslationOptions, type TranslationStats } from './translation-cache.js';
+import { COLD_SLICE, TranslationCache, defaultTranslation, type TranslationOptions, type TranslationStats } from './translation-cache.js';
 import { Exception, INTERRUPT_BIT, Priv, VmExit } from './trap.js';
 
 /** Slots of the CSR storage array. Not CSR numbers: many CSRs are views of these. */
@@ -374,6 +374,7 @@ export class Hart {
       this.fetchPage(pc, start);
       if (this.fetchBytes === this.ram.bytes && this.fetchWholePage) {
         const page = this.fetchOffset >>> PAGE_SHIFT;
+        if (cache.sliced && !cache.warm(page) && this.translatedStepObserver === undefined) return this.runSlice(cache, budgetEnd);
         const offset = pc & 0xfff;
         const vbase = (pc - offset) | 0;
         let fn = cache.lookup(page, offset, vbase);
@@ -405,6 +406,30 @@ export class Hart {
       return this.deliverException(this.pc, this.icount);
     }
     return ONE_BLOCK_LOOP.call(this, budgetEnd);
+  }
+
+  /** Set while the interpreter runs a stretch of cold code for the dispatcher (runSlice). */
+  private slicing = false;
+  /** The stretch must end: the interpreter entered a warm page (see fetchPage and boundary). */
+  private sliceExit = false;
+
+  /**
+   * Runs the interpreter's own loop for a stretch of COLD_SLICE instructions
+   * (cold code runs faster there than block by block through the
+   * dispatcher), until it enters a warm page, and samples where it ended.
+   * Exits and boundaries are the interpreter's, as everywhere else.
+   */
+  private runSlice(cache: TranslationCache, budgetEnd: number): number {
+    this.slicing = true;
+    let r: number;
+    try {
+      r = RUN_LOOP.call(this, Math.min(budgetEnd, this.icount + COLD_SLICE));
+    } finally {
+      this.slicing = false;
+      this.sliceExit = false;
+    }
+    if (this.fetchBytes === this.ram.bytes) cache.sample(this.fetchOffset >>> PAGE_SHIFT);
+    return r;
   }
 
   /**
@@ -482,6 +507,10 @@ export class Hart {
    */
   boundary(budgetEnd: number): number {
     this.stopAt = budgetEnd;
+    if (this.sliceExit) {
+      this.sliceExit = false;
+      return VmExit.Budget;
+    }
     if (this.returnRequested) {
       this.returnRequested = false;
       return VmExit.Requested;
@@ -1043,6 +1072,11 @@ export class Hart {
       }
       this.fetchBytes = ram.bytes;
       this.fetchOffset = off;
+      // A stretch of cold code ends where it enters a warm page: the dispatcher runs that one.
+      if (this.slicing && this.translations!.warm(page)) {
+        this.sliceExit = true;
+        this.stopAt = -1;
+      }
       return decoded;
     }
     const rom = this.memory.romPage(pageBase);

@@ -16,7 +16,12 @@ import { BlockTranslator, MAX_BLOCK_LENGTH, type PageCode, type RegionFunction }
 export interface TranslationOptions {
   /** Translate hot code into JavaScript functions. */
   readonly enabled: boolean;
-  /** Times a block entry runs cold before a region is translated from it; 0 translates at first sight. */
+  /**
+   * Times a block entry runs cold before a region is translated from it; 0
+   * translates at first sight. Given, every page runs block by block (the
+   * tests); by default cold pages run in the interpreter's own loop until
+   * they are warm (see TranslationCache.warm).
+   */
   readonly hotThreshold?: number;
   /** Return to the dispatcher after every block (the lockstep checker needs to see each one). */
   readonly unchained?: boolean;
@@ -32,6 +37,22 @@ export interface TranslationOptions {
  * interleaved A/B (bytecode most, by a fifth; sha256 within noise).
  */
 export const DEFAULT_HOT_THRESHOLD = 64;
+/**
+ * Instructions the interpreter runs at a stretch on pages that are not warm
+ * (see TranslationCache.warm); where it is at the end of each stretch is one
+ * sample of where the guest spends its time.
+ */
+export const COLD_SLICE = 16384;
+/**
+ * Samples that make a page warm: about a quarter of a million instructions
+ * spent there. Translating costs V8 some milliseconds per region, which
+ * code that runs less than that does not repay: the Linux boot, 50 million
+ * instructions of mostly cold code, made about 975 regions and took three
+ * times as long as the interpreter alone before pages had to be warm; with
+ * it, 158 regions. The compute guests' hot pages are warm within a few
+ * milliseconds.
+ */
+const WARM_SAMPLES = 16;
 /** Regions one page may hold before its remaining cold entries are left to the interpreter. */
 const MAX_REGIONS_PER_PAGE = 64;
 /** Writes that drop a page's translations before the page is left to the interpreter for good. */
@@ -56,7 +77,7 @@ class PageTranslations {
   /** The region function that starts a block at each parcel offset (offset >> 1). */
   readonly at: (RegionFunction | undefined)[] = new Array<RegionFunction | undefined>(2048);
   /** Cold runs per parcel offset; 255 marks an offset no block can start at. */
-  readonly heat = new Uint8Array(2048);
+  readonly heat = new Uint16Array(2048);
   readonly sources: string[] = [];
   /** Budget tails (eager mode): regions of one truncated block, by offset and length. */
   readonly tails = new Map<number, RegionFunction | undefined>();
@@ -64,7 +85,7 @@ class PageTranslations {
   interpreted = false;
 }
 
-const REFUSED = 255;
+const REFUSED = 65535;
 
 /** Statistics of a hart's translations. */
 export interface TranslationStats {
@@ -82,8 +103,17 @@ export class TranslationCache {
   private readonly translator: BlockTranslator;
   private regions = 0;
   private invalidations = 0;
+  /** Per RAM page: the interpreter's stretches that ended there (up to WARM_SAMPLES). */
+  private readonly samples: Uint8Array;
   readonly hotThreshold: number;
   readonly chain: boolean;
+  /**
+   * Cold pages run in the interpreter's own loop, in stretches of
+   * COLD_SLICE instructions, and only warm ones block by block through the
+   * dispatcher (the default policy; off with an explicit hotThreshold, or
+   * when every block must be seen).
+   */
+  readonly sliced: boolean;
 
   constructor(hart: Hart, readonly pageCount: number, options: TranslationOptions) {
     this.translator = new BlockTranslator(hart);
@@ -91,6 +121,25 @@ export class TranslationCache {
     this.writes = new Uint8Array(pageCount);
     this.hotThreshold = Math.min(options.hotThreshold ?? DEFAULT_HOT_THRESHOLD, REFUSED - 1);
     this.chain = options.unchained !== true;
+    this.samples = new Uint8Array(pageCount);
+    this.sliced = options.hotThreshold === undefined && this.chain;
+  }
+
+  /**
+   * Whether RAM page `page` runs block by block through the dispatcher (its
+   * entries counted, hot ones translated): it holds translations, or the
+   * guest's time showed up there in WARM_SAMPLES samples. A page written too
+   * often to keep translations is cold for good.
+   */
+  warm(page: number): boolean {
+    const p = this.pages[page];
+    if (p !== undefined && p.interpreted) return false;
+    return this.samples[page]! >= WARM_SAMPLES || (p !== undefined && p.sources.length > 0);
+  }
+
+  /** The interpreter's stretch ended in RAM page `page`. */
+  sample(page: number): void {
+    if (this.samples[page]! < WARM_SAMPLES) this.samples[page]!++;
   }
 
   /** The region function with a block at `offset` of RAM page `page` mapped at `vbase`, if any. */
