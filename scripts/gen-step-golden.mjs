@@ -26,7 +26,8 @@
  * reached). What the library has no call frame information for (memcpy-asm.S,
  * memset.S, strcmp.S, libgcc's __riscv_save_N) gdb still steps over.
  *
- * Commands: break SPEC | delete | continue | step [N] | next [N] | finish.
+ * Commands: break SPEC | delete | continue | step [N] | next [N] | finish |
+ * until [SPEC] | advance SPEC.
  * Unless a session says `keepBreakpoints`, each breakpoint is deleted as soon
  * as it is hit, so that stepping is not interrupted by it (a separate
  * session checks that interruption on purpose).
@@ -72,6 +73,14 @@ const SYMBOLS_SESSIONS = [
   { name: 'counts', commands: ['break main', 'continue', 'next 3', 'step 4', 'finish', 'next 2', 'step 3', 'next 5', 'step 2'] },
   // A breakpoint inside a call interrupts next and finish (breakpoints kept).
   { name: 'breakpoint-in-next', keepBreakpoints: true, commands: ['break main', 'break leaf', 'continue', ...repeat('next', 12), 'finish', 'next', 'next'] },
+  // until without an argument: next, but not back round a loop (fill's for, sum_list's for in lists.c).
+  { name: 'until-fill', commands: ['break fill', 'continue', 'next', 'next', 'next', ...repeat('until', 4), 'next', 'until', 'until'] },
+  { name: 'until-sum-list', commands: ['break sum_list', 'continue', ...repeat('until', 8), 'finish', 'until', 'until', 'until'] },
+  // until LOCATION in the current frame, advance LOCATION anywhere (into calls), both stopped when the frame returns.
+  { name: 'until-location', commands: ['break main', 'continue', 'until symbols.c:111', 'advance area', 'until', 'until', 'finish', 'until symbols.c:119', 'advance symbols.c:121', 'until symbols.c:114'] },
+  { name: 'until-recursion', commands: ['break recurse', 'continue', 'until symbols.c:64', 'until symbols.c:64', 'next', 'until'] },
+  { name: 'advance-recursion', commands: ['break recurse', 'continue', 'advance symbols.c:64', 'advance symbols.c:64', 'advance leaf', 'advance symbols.c:113'] },
+  { name: 'until-return', commands: ['break leaf', 'continue', 'until symbols.c:112', 'until symbols.c:120', 'advance lists.c:8'] },
 ];
 
 /** The sessions of the bytecode interpreter (guests/compute/bytecode.c). */

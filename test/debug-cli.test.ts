@@ -99,6 +99,25 @@ describe('retrovisor debug', () => {
     expect(lines[3]).toMatch(/^#0 +recurse \(depth=depth@entry=1, /);
   });
 
+  it('runs until and advance as gdb does: to a line in this frame only, past a loop, to a function in any frame', async () => {
+    // gdb 13 on symbols-O0.elf (test/golden/stepping/symbols-O0.json: until-recursion, until-fill).
+    const elf = join(REPO, 'guests', 'symbols', 'build', 'symbols-O0.elf');
+    const r = await batch(elf, ['b recurse', 'c', 'd', 'until symbols.c:64', 'bt', 'b fill', 'c', 'd', 'n', 'n', 'n', 'until', 'until', 'advance apply', 'advance']);
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    const at = (i: number) => / at (\S+)$/.exec(lines[i]!)?.[1];
+    // until a line of recurse skips the recursive calls' own visits: it stops in recurse(3), the frame it started in.
+    expect(at(3)).toBe('symbols.c:64');
+    expect(lines[4]).toMatch(/^#0 +recurse \(depth=3, /);
+    expect(lines[5]).toMatch(/^#1 +0x[0-9a-f]{8} in main /);
+    // n, n, n: lines 83, 84, then back to 82; until leaves the loop for line 86 instead of going round again.
+    expect([at(9), at(10), at(11), at(12)]).toEqual(['symbols.c:83', 'symbols.c:84', 'symbols.c:82', 'symbols.c:86']);
+    // until at fill's last line returns to main; advance FUNCTION stops in a call made further on.
+    expect(lines[13]).toMatch(/^stop step icount=\d+ pc=0x[0-9a-f]{8} main\+0x[0-9a-f]+ at symbols\.c:115$/);
+    expect(lines[14]).toMatch(/^stop step icount=\d+ pc=0x[0-9a-f]{8} apply\+0x[0-9a-f]+ at symbols\.c:89$/);
+    expect(lines[15]).toBe('error: advance where? a function, FILE:LINE, LINE or *ADDR');
+  });
+
   it('reports a missing recording in one line', async () => {
     const r = await runCli(['debug', join(dir, 'nope.rvr')]);
     expect(r.status).toBe(125);

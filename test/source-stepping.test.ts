@@ -2,7 +2,7 @@
  * Source-level stepping against gdb 13. test/golden/stepping/ holds gdb
  * sessions (gdb-multiarch driving QEMU's gdbstub, made by
  * scripts/gen-step-golden.mjs): breakpoints, continue, step, next, finish and
- * their counted forms, with where gdb stopped after each command. Here each
+ * their counted forms, until and advance (with and without a location), with where gdb stopped after each command. Here each
  * guest is recorded with the library API (the same command line as QEMU's:
  * the program path, then the arguments), a Timeline and a SourceDebugger
  * replay every session, and each stop must be gdb's: function, file, line,
@@ -207,6 +207,8 @@ async function execute(sd: SourceDebugger, command: string): Promise<Stop | unde
     return undefined;
   }
   if (verb === 'continue') return t.continueForward();
+  if (verb === 'until' && arg === undefined) return sd.until();
+  if (verb === 'until' || verb === 'advance') return sd.runTo(sd.symbols.breakpointAddresses(arg!), verb === 'advance', functionSpec(arg!));
   const kind = kinds[verb];
   if (kind === undefined) throw new Error(`the test does not know the gdb command "${command}"`);
   let stop: Stop | undefined;
@@ -316,6 +318,9 @@ async function lastEntry(sd: SourceDebugger, from: number, until: number, entry:
   return last;
 }
 
+/** Commands that may stop in the middle of a line: at a return to the caller (finish, until LOCATION, advance LOCATION). */
+const mayStopMidLine = (command: string): boolean => command === 'finish' || /^(until|advance) /.test(command);
+
 /** The reverse checks derived from a forward run (see the file comment). */
 async function replayReverse(sd: SourceDebugger, replayed: Replayed[]): Promise<Pick<SessionResult, 'problems' | 'counts'>> {
   const t = sd.timeline;
@@ -337,7 +342,7 @@ async function replayReverse(sd: SourceDebugger, replayed: Replayed[]): Promise<
     let run = replayed.slice(i, j + 1);
     i = j + 1;
     const previous = replayed[replayed.indexOf(run[0]!) - 1];
-    if (!sd.symbols.isStatementStart(run[0]!.before.pc) || previous?.step.command === 'finish') run = run.slice(1);
+    if (!sd.symbols.isStatementStart(run[0]!.before.pc) || (previous !== undefined && mayStopMidLine(previous.step.command))) run = run.slice(1);
     const first = run[0]?.before;
     if (first !== undefined && sd.symbols.functionStart(first.pc) === first.pc) {
       while (run.length > 0 && run[0]!.before.function === first.function && run[0]!.before.cfa === first.cfa) run = run.slice(1);
@@ -374,7 +379,7 @@ async function replayReverse(sd: SourceDebugger, replayed: Replayed[]): Promise<
     for (const r of run) calls.push(await madeCall(sd, r.before.icount, r.after.icount));
     // A run that starts in the middle of a line (after finish) goes back to that line's start, at or before it.
     const previous = replayed[i - 1];
-    const midLine = !sd.symbols.isStatementStart(run[0]!.before.pc) || (previous?.step.command === 'finish' && previous.after.icount === run[0]!.before.icount);
+    const midLine = !sd.symbols.isStatementStart(run[0]!.before.pc) || (previous !== undefined && mayStopMidLine(previous.step.command) && previous.after.icount === run[0]!.before.icount);
     await t.seek(run[run.length - 1]!.after.icount);
     for (let k = run.length - 1; k >= 0; k--) {
       const want = run[k]!.before;

@@ -29,6 +29,8 @@ type Point =
 
 export const HELP = [
   's | n | finish      step a source line (into calls) | over calls | out of the function',
+  'u [LOC]             until: next, but not back round a loop; with LOC, run to it in this frame (or until it returns)',
+  'advance LOC         run to LOC in any frame, or until the current function returns',
   'rs | rn | rfinish   the same, backwards (rn steps back over calls; rfinish returns to the call)',
   'si [N]              step N instructions (default 1)',
   'rsi [N]             step N instructions backwards',
@@ -117,6 +119,18 @@ export class DebugSession {
       case 's': case 'step': return stepped(await this.needSource().step('in', control));
       case 'n': case 'next': return stepped(await this.needSource().step('over', control));
       case 'finish': return stepped(await this.needSource().step('out', control));
+      case 'u': case 'until':
+        if (args[0] === undefined) return stepped(await this.needSource().until(control));
+      {
+        const { addresses, fn } = this.location(args[0]);
+        return stepped(await this.needSource().runTo(addresses, false, fn, control));
+      }
+      case 'advance':
+        if (args[0] === undefined) throw new CommandError('advance where? a function, FILE:LINE, LINE or *ADDR');
+      {
+        const { addresses, fn } = this.location(args[0]);
+        return stepped(await this.needSource().runTo(addresses, true, fn, control));
+      }
       case 'rs': case 'reverse-step': return stepped(await this.needSource().reverseStep('in', control));
       case 'rn': case 'reverse-next': return stepped(await this.needSource().reverseStep('over', control));
       case 'rfinish': case 'reverse-finish': return stepped(await this.needSource().reverseStep('out', control));
@@ -205,8 +219,28 @@ export class DebugSession {
   // ------------------------------------------------------------ points
 
   private addBreakpoint(args: string[]): string {
-    let spec = args[0];
-    if (spec === undefined) throw new CommandError('break where? a function, FILE:LINE, LINE or *ADDR');
+    if (args[0] === undefined) throw new CommandError('break where? a function, FILE:LINE, LINE or *ADDR');
+    const { addresses, lines, fn } = this.location(args[0]);
+    const out: string[] = [];
+    for (const address of addresses) {
+      const id = this.nextId++;
+      const where = this.where(address);
+      this.points.push({ id, kind: 'breakpoint', address, where, function: fn });
+      const pos = this.source?.symbols.lineAt(address);
+      const line = lines?.get(address) ?? pos?.line;
+      out.push(`breakpoint ${id} at ${hex8(address)}${where === '' ? '' : ` ${where}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${line}`}`);
+    }
+    this.rebuild();
+    return out.join('\n');
+  }
+
+  /**
+   * The addresses of a location as `break` takes it (FUNCTION, FILE:LINE,
+   * LINE in the current file, *ADDR, a symbol or number), the line gdb
+   * reports for each of a FILE:LINE, and the function a FUNCTION names.
+   */
+  private location(given: string): { addresses: number[]; lines?: Map<number, number>; fn?: string } {
+    let spec = given;
     let addresses: number[] = [];
     if (spec.startsWith('*')) {
       addresses = [this.address(spec.slice(1))];
@@ -230,17 +264,7 @@ export class DebugSession {
       if (addresses.length > 0) fn = spec;
     }
     if (addresses.length === 0) addresses = [this.address(spec)];
-    const out: string[] = [];
-    for (const address of addresses) {
-      const id = this.nextId++;
-      const where = this.where(address);
-      this.points.push({ id, kind: 'breakpoint', address, where, function: fn });
-      const pos = this.source?.symbols.lineAt(address);
-      const line = lines?.get(address) ?? pos?.line;
-      out.push(`breakpoint ${id} at ${hex8(address)}${where === '' ? '' : ` ${where}`}${pos === undefined ? '' : ` at ${path.basename(pos.file)}:${line}`}`);
-    }
-    this.rebuild();
-    return out.join('\n');
+    return { addresses, lines, fn };
   }
 
   // ------------------------------------------------------------ source level

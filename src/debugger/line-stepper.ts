@@ -145,6 +145,35 @@ export class LineStepper {
   }
 
   /**
+   * `until` without an argument (gdb's until_next_command): a `next` whose
+   * range starts at the function's start, so a jump back (a loop) does not
+   * stop it, and ends past the line's trailing non-statement entries.
+   * Without line information: from the symbol to the pc. Undefined where gdb
+   * refuses: no function known.
+   */
+  static until(symbols: Symbols, machine: Machine, hart: Hart, here: Here): LineStepper | undefined {
+    const s = new LineStepper(symbols, machine, hart, 'over', here.frames[0]!, here.stack, frameLine(symbols, here));
+    const pc = here.pc;
+    const sal = symbols.lineAt(pc);
+    const fn = symbols.functionAt(pc);
+    if (fn === undefined || sal === undefined) {
+      const sym = symbols.symbolAt(pc);
+      if (sym === undefined) return undefined;
+      s.rangeStart = (pc - sym.offset) >>> 0;
+      s.rangeEnd = pc + 1;
+      return s;
+    }
+    s.rangeStart = fn.entry >>> 0;
+    let end = sal.end ?? symbols.functionBounds(pc)?.end ?? sal.address + 1;
+    for (let next = symbols.lineAt(end); next !== undefined && next.address === end && next.end !== undefined &&
+      next.line === sal.line && next.file === sal.file && !next.isStmt; next = symbols.lineAt(end)) {
+      end = next.end;
+    }
+    s.rangeEnd = end;
+    return s;
+  }
+
+  /**
    * `finish` out of an inlined call (gdb's finish_command for an INLINE_FRAME):
    * a `next` in the calling frame `caller` with an empty range and no line,
    * so that it stops at the first statement after the inlined code.

@@ -138,14 +138,20 @@ export class SourceDebugger {
     const s = this.inline;
     if (s !== undefined && s.generation === this.timeline.generation && s.pc === p) return s.hidden;
     // A new stop: gdb decides its inline frames once (skip_inline_frames), from the breakpoints there then.
-    let hidden: number | undefined;
-    if (this.timeline.breakpoints.has(p)) {
-      const names = this.breakpointFunctions(p);
-      const starting = this.symbols.inlinedCallsStartingAt(p);
-      hidden = 0;
-      while (names !== undefined && hidden < starting.length && !names.includes(dieName(starting[hidden]!) ?? '')) hidden++;
-    }
+    const hidden = this.timeline.breakpoints.has(p) ? this.hiddenForBreakpoint(p, this.breakpointFunctions(p)) : undefined;
     this.inline = { generation: this.timeline.generation, pc: p, hidden };
+    return hidden;
+  }
+
+  /**
+   * How many inlined calls starting at `pc` a breakpoint stop hides: those
+   * inside the function the breakpoint names, none for a line or address
+   * (undefined `names`): gdb's stopped_by_user_bp_inline_frame.
+   */
+  private hiddenForBreakpoint(pc: number, names: readonly string[] | undefined): number {
+    const starting = this.symbols.inlinedCallsStartingAt(pc);
+    let hidden = 0;
+    while (names !== undefined && hidden < starting.length && !names.includes(dieName(starting[hidden]!) ?? '')) hidden++;
     return hidden;
   }
 
@@ -254,6 +260,51 @@ export class SourceDebugger {
     this.inline = undefined;
     const stop = await t.searchForward(() => stepper.check(), control, { armed: true });
     if (stop.kind === 'step') this.setInline(stepper.stopHidden);
+    return stop;
+  }
+
+  /**
+   * gdb's `until` without an argument: like `next`, but a jump back within
+   * the function (a loop) goes on to a line past the current one.
+   */
+  async until(control: Control = {}): Promise<SourceStop> {
+    const stepper = LineStepper.until(this.symbols, this.raw, this.hart, this.here());
+    if (stepper === undefined) return this.refused('Execution is not within a known function.');
+    this.inline = undefined;
+    const stop = await this.timeline.searchForward(() => stepper.check(), control, { armed: true });
+    if (stop.kind === 'step') this.setInline(stepper.stopHidden);
+    return stop;
+  }
+
+  /**
+   * gdb's `until LOCATION` (anywhere false) and `advance LOCATION` (true),
+   * its until_break_command: runs until the pc reaches one of `addresses`
+   * (for until only in the current stack frame, so recursive calls are
+   * skipped; for advance in any frame), or until the current frame returns
+   * to its caller. Breakpoints and watchpoints on the way stop it too.
+   * `fn`: the function a FUNCTION location names. As in gdb, the return is
+   * watched at the pc of the frame above (frame_unwind_caller_pc), which
+   * for a frame reached by a tail call is the call site gdb infers, where
+   * nothing returns: then only the location or the end stops it.
+   */
+  async runTo(addresses: readonly number[], anywhere: boolean, fn?: string, control: Control = {}): Promise<SourceStop> {
+    const stack = this.stackNow();
+    const frames = this.symbols.unwind(this.machine, { limit: 64, pastMain: true });
+    const innermost = frames.findIndex((f) => !f.inline);
+    const above = frames[innermost + 1];
+    const callerFrame = frames.slice(innermost + 1).find((f) => !f.inline && !f.tailCall);
+    const caller = above === undefined || callerFrame === undefined ? undefined
+      : { pc: above.pc >>> 0, id: { cfa: callerFrame.cfa, code: this.symbols.functionStart(callerFrame.lookupPc), depth: 0 } };
+    const targets = new Set(addresses.map((a) => a >>> 0));
+    this.inline = undefined;
+    const stop = await this.timeline.searchForward((h) => {
+      const pc = h.pc >>> 0;
+      if (caller !== undefined && pc === caller.pc && sameFrame(this.stackNow(), caller.id)) return true;
+      return targets.has(pc) && (anywhere || sameFrame(this.stackNow(), stack));
+    }, control, { armed: true });
+    // A stop at gdb's momentary breakpoints shows the frames as a breakpoint stop does (the return: no function named).
+    const pc = this.hart.pc >>> 0;
+    if (stop.kind === 'step') this.setInline(this.hiddenForBreakpoint(pc, targets.has(pc) && fn !== undefined ? [fn] : undefined));
     return stop;
   }
 
