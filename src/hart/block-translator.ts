@@ -69,6 +69,15 @@ export const MAX_REGION_INSTRUCTIONS = 64;
  */
 export const MAX_INDIRECT_REGION_INSTRUCTIONS = 256;
 
+/**
+ * Most instructions one call of a region function runs before it returns to
+ * the dispatcher (which calls it again at once). V8 optimises a function
+ * that loops for long while it runs (on-stack replacement) and puts its
+ * better, regular optimised code to use only at its next call: a guest loop
+ * that never left its region would stay in the first compilation.
+ */
+export const MAX_INSTRUCTIONS_PER_CALL = 1 << 20;
+
 /** The translator's view of the code in one page. */
 export interface PageCode {
   /**
@@ -330,7 +339,7 @@ const rbase = ram.base | 0;
 return function region(o) {
   const dctx = this.dataCtx, flat = this.flatLoadLimit;
   let bic = this.icount;
-  let stop = this.stopAt;
+  let stop = Math.min(this.stopAt, bic + ${MAX_INSTRUCTIONS_PER_CALL});
   // o: the page offset of pc when leaving (set by every exit); t: scratch;
   // si: steps of the current block done when leaving it; leave: the result.
   let t = 0, si = 0, leave = 0;
