@@ -7,6 +7,7 @@ import { ElfFile } from '../elf/elf-file.js';
 import type { GuestConfig } from '../vm/guest-vm.js';
 import { STEPS_PER_TICK, TIMEBASE_HZ } from '../machine/clock.js';
 import { ISA_STRING } from '../machine/virt-board.js';
+import { DEFAULT_CHECK_INTERVAL } from './recorder.js';
 import { RecordingError, RecordingWriter, sha256, type Footer, type ImageMeta, type RecordedEvent, type RecordingHeader, type RecordingReader, type StateCheck } from './recording-file.js';
 
 export interface RecordingContents {
@@ -69,7 +70,7 @@ export function liveContents(o: LiveRecordingOptions): RecordingContents {
     producer: o.producer,
     machine: { board: 'virt', isa: ISA_STRING, memory: o.memory, stepsPerTick: STEPS_PER_TICK, timebaseHz: TIMEBASE_HZ },
     guest: { program: o.programName, image: sha256(image), args: [...o.args], bootArgs: o.bootArgs },
-    digestInterval: o.checkInterval ?? 1_000_000,
+    digestInterval: o.checkInterval ?? DEFAULT_CHECK_INTERVAL,
     clock: o.clock ?? 'virtual',
   };
   const main = { meta: { role: 'program' as const, name: o.programName, sha256: header.guest.image, size: image.length }, bytes: image };
