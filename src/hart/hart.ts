@@ -108,6 +108,9 @@ export interface HartSnapshot {
   readonly lastTrapStep: number;
 }
 
+/** A snapshot's state beyond the registers. */
+type RunState = Omit<HartSnapshot, 'version' | 'x' | 'csr'>;
+
 /** What the hart reports about a trap whose handler cannot start (VmExit.FatalTrap). */
 export interface FatalTrap {
   /** The trap that led to the unusable handler. */
@@ -374,7 +377,7 @@ export class Hart {
       this.fetchPage(pc, start);
       if (this.fetchBytes === this.ram.bytes && this.fetchWholePage) {
         const page = this.fetchOffset >>> PAGE_SHIFT;
-        if (cache.sliced && !cache.warm(page) && this.translatedStepObserver === undefined) return this.runSlice(cache, budgetEnd);
+        if (cache.sliced && !cache.warm(page)) return this.runSlice(cache, budgetEnd);
         const offset = pc & 0xfff;
         const vbase = (pc - offset) | 0;
         let fn = cache.lookup(page, offset, vbase);
@@ -394,9 +397,9 @@ export class Hart {
             break;
           }
           // Left for another region of this page, with nothing to attend to: it runs next, without fetching the page
-          // again (as the interpreter fetches only on entering a page). The lockstep checker sees one region at a time.
+          // again (as the interpreter fetches only on entering a page). Unchained (the lockstep checker), one at a time.
           entry = (this.pc - vbase) | 0;
-          if (this.stopAt !== budgetEnd || this.icount >= budgetEnd || (entry >>> 0) >= 4096 || this.translatedStepObserver !== undefined) return 0;
+          if (!cache.chain || this.stopAt !== budgetEnd || this.icount >= budgetEnd || (entry >>> 0) >= 4096) return 0;
           fn = cache.lookup(page, entry, vbase);
           if (fn === undefined) return 0;
         }
@@ -1502,18 +1505,29 @@ export class Hart {
 
   /** A copy of the architectural state. */
   snapshot(): HartSnapshot {
+    return { version: 1, x: this.x.slice(0, 32), csr: this.csr.slice(), ...this.runState() };
+  }
+
+  /** Where the hart is, beyond its registers: pc, privilege, counts and trap bookkeeping. */
+  private runState(): RunState {
     return {
-      version: 1,
-      x: this.x.slice(0, 32),
-      csr: this.csr.slice(),
-      pc: this.pc,
-      priv: this.priv,
-      icount: this.icount,
-      traps: this.traps,
-      reservation: this.reservation,
-      lastTrapTarget: this.lastTrapTarget,
-      lastTrapStep: this.lastTrapStep,
+      pc: this.pc, priv: this.priv, icount: this.icount, traps: this.traps, reservation: this.reservation,
+      lastTrapTarget: this.lastTrapTarget, lastTrapStep: this.lastTrapStep,
     };
+  }
+
+  /** Takes a run state (of a snapshot or another hart); nothing is left pending. */
+  private adoptRunState(s: RunState): void {
+    this.pc = s.pc;
+    this.priv = s.priv;
+    this.icount = s.icount;
+    this.traps = s.traps;
+    this.reservation = s.reservation;
+    this.lastTrapTarget = s.lastTrapTarget;
+    this.lastTrapStep = s.lastTrapStep;
+    this.hostCsr = undefined;
+    this.fatalTrap = undefined;
+    this.returnRequested = false;
   }
 
   /**
@@ -1527,16 +1541,7 @@ export class Hart {
     this.x.set(s.x);
     this.x[32] = 0;
     this.csr.set(s.csr);
-    this.pc = s.pc;
-    this.priv = s.priv;
-    this.icount = s.icount;
-    this.traps = s.traps;
-    this.reservation = s.reservation;
-    this.lastTrapTarget = s.lastTrapTarget;
-    this.lastTrapStep = s.lastTrapStep;
-    this.hostCsr = undefined;
-    this.fatalTrap = undefined;
-    this.returnRequested = false;
+    this.adoptRunState(s);
     this.updatePmp();
     if (rewrittenPages === undefined || this.csr[Slot.misa]! !== misaBefore) {
       this.flushDecoded();
@@ -1561,16 +1566,7 @@ export class Hart {
     const misaChanged = c[Slot.misa] !== from.csr[Slot.misa];
     this.x.set(from.x);
     c.set(from.csr);
-    this.pc = from.pc;
-    this.priv = from.priv;
-    this.icount = from.icount;
-    this.traps = from.traps;
-    this.reservation = from.reservation;
-    this.lastTrapTarget = from.lastTrapTarget;
-    this.lastTrapStep = from.lastTrapStep;
-    this.hostCsr = undefined;
-    this.fatalTrap = undefined;
-    this.returnRequested = false;
+    this.adoptRunState(from.runState());
     if (misaChanged) this.flushDecoded();
     if (pmpChanged) this.pmp.update((i) => this.pmpCfg(i), (i) => c[Slot.pmpaddr0 + i]!);
     this.ltag.set(from.ltag);

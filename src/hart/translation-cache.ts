@@ -77,7 +77,7 @@ class PageTranslations {
   /** The region function that starts a block at each parcel offset (offset >> 1). */
   readonly at: (RegionFunction | undefined)[] = new Array<RegionFunction | undefined>(2048);
   /** Cold runs per parcel offset; 255 marks an offset no block can start at. */
-  readonly heat = new Uint16Array(2048);
+  readonly heat = new Uint8Array(2048);
   readonly sources: string[] = [];
   /** Budget tails (eager mode): regions of one truncated block, by offset and length. */
   readonly tails = new Map<number, RegionFunction | undefined>();
@@ -85,7 +85,7 @@ class PageTranslations {
   interpreted = false;
 }
 
-const REFUSED = 65535;
+const REFUSED = 255;
 
 /** Statistics of a hart's translations. */
 export interface TranslationStats {
